@@ -1,0 +1,3 @@
+'use client'
+// Public API of `adk-realtime/react`: hooks and components. Filled in by the React issue.
+export {}

@@ -1,0 +1,2 @@
+// Public API of `adk-realtime/server`: relay and ephemeral-token minting. Filled in by the server issue.
+export {}

@@ -1,0 +1,2 @@
+// Public API of `adk-realtime/testing`: mock realtime server, scripted session, replay.
+export {}
