@@ -62,6 +62,20 @@ export default tseslint.config(
     },
   },
   {
+    // AudioWorklet modules run in AudioWorkletGlobalScope, not in a window.
+    files: ['**/*worklet*.js', '**/worklets/**/*.js'],
+    languageOptions: {
+      globals: {
+        AudioWorkletProcessor: 'readonly',
+        registerProcessor: 'readonly',
+        sampleRate: 'readonly',
+        currentTime: 'readonly',
+        currentFrame: 'readonly',
+        console: 'readonly',
+      },
+    },
+  },
+  {
     // Scripts and tests report to the terminal.
     files: ['bench/**', 'test/**', 'scripts/**', 'demo/server/**', '.ci/**'],
     rules: { 'no-console': 'off' },

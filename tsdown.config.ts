@@ -13,5 +13,14 @@ export default defineConfig({
   dts: true,
   clean: true,
   sourcemap: true,
-  external: ['react', 'react-dom', 'react/jsx-runtime', 'zustand', 'zod', 'ws', /^node:/],
+  deps: {
+    neverBundle: [
+      /^react(\/|$)/,
+      /^react-dom(\/|$)/,
+      /^zustand(\/|$)/,
+      /^zod(\/|$)/,
+      'ws',
+      /^node:/,
+    ],
+  },
 })
