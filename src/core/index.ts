@@ -96,3 +96,9 @@ export type {
 } from './session'
 
 export { EventStream } from './event-stream'
+
+// --- audio DSP (src/core/audio) ---
+
+// --- runner, agent, transcript, store (src/core/runner, agent.ts, transcript.ts, store.ts) ---
+
+// --- transport and providers (src/core/transport, src/core/providers) ---
