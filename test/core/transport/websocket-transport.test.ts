@@ -1,0 +1,300 @@
+import type { IncomingMessage } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { WebSocketServer } from 'ws'
+import type { WebSocket } from 'ws'
+import { isRealtimeError } from '../../../src/core/errors'
+import { isNodeRuntime } from '../../../src/core/transport/default-factory'
+import { openWebSocketTransport } from '../../../src/core/transport/open-websocket'
+import type { TransportEvent } from '../../../src/core/transport/websocket-transport'
+import { fakeFactory } from './fake-socket'
+
+interface Server {
+  url: string
+  requests: IncomingMessage[]
+  nextSocket: () => Promise<WebSocket>
+  close: () => Promise<void>
+}
+
+const servers: Server[] = []
+
+async function startServer(): Promise<Server> {
+  const wss = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    handleProtocols: (protocols) => (protocols.has('realtime') ? 'realtime' : false),
+  })
+  await new Promise<void>((resolve) => wss.once('listening', resolve))
+  const requests: IncomingMessage[] = []
+  const waiting: Array<(socket: WebSocket) => void> = []
+  const ready: WebSocket[] = []
+  wss.on('connection', (socket, request) => {
+    requests.push(request)
+    const waiter = waiting.shift()
+    if (waiter) waiter(socket)
+    else ready.push(socket)
+  })
+  const server: Server = {
+    url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/v1/realtime`,
+    requests,
+    nextSocket: () => {
+      const socket = ready.shift()
+      return socket ? Promise.resolve(socket) : new Promise((resolve) => waiting.push(resolve))
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const client of wss.clients) client.terminate()
+        wss.close(() => resolve())
+      }),
+  }
+  servers.push(server)
+  return server
+}
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()))
+})
+
+function collect(events: TransportEvent[]): (event: TransportEvent) => void {
+  return (event) => events.push(event)
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5))
+  expect(check()).toBe(true)
+}
+
+describe('openWebSocketTransport over a real socket', () => {
+  it('should send headers in Node and select the offered subprotocol', async () => {
+    expect(isNodeRuntime()).toBe(true)
+    const server = await startServer()
+    const transport = await openWebSocketTransport({
+      url: server.url,
+      headers: { Authorization: 'Bearer sk-test' },
+      protocols: ['realtime', 'openai-insecure-api-key.ek_x'],
+    })
+    expect(transport.protocol).toBe('realtime')
+    expect(server.requests[0]?.headers.authorization).toBe('Bearer sk-test')
+    const offered = server.requests[0]?.headers['sec-websocket-protocol']?.split(/,\s*/)
+    expect(offered).toEqual(['realtime', 'openai-insecure-api-key.ek_x'])
+    await transport.close()
+  })
+
+  it('should carry text and binary frames both ways', async () => {
+    const server = await startServer()
+    const transport = await openWebSocketTransport({ url: server.url })
+    const socket = await server.nextSocket()
+    const received: Array<{ data: unknown; binary: boolean }> = []
+    socket.on('message', (data, binary) =>
+      received.push({ data: binary ? data : data.toString(), binary }),
+    )
+    const events: TransportEvent[] = []
+    transport.subscribe(collect(events))
+    transport.send('{"a":1}')
+    transport.send(new Uint8Array([1, 2, 3]))
+    socket.send('{"b":2}')
+    socket.send(Buffer.from('{"c":3}'), { binary: true })
+    await until(() => events.length === 2 && received.length === 2)
+    expect(received[0]).toEqual({ data: '{"a":1}', binary: false })
+    expect(received[1]?.binary).toBe(true)
+    expect([...(received[1]?.data as Buffer)]).toEqual([1, 2, 3])
+    expect(events[0]).toEqual({ type: 'message', data: '{"b":2}', binary: false })
+    expect(events[1]).toMatchObject({ type: 'message', binary: true })
+    expect(new TextDecoder().decode((events[1] as { data: Uint8Array }).data)).toBe('{"c":3}')
+    await transport.close()
+  })
+
+  it('should drop an over-size frame with an event and keep delivering later frames', async () => {
+    const server = await startServer()
+    const transport = await openWebSocketTransport({ url: server.url, maxInboundFrameBytes: 64 })
+    const socket = await server.nextSocket()
+    const events: TransportEvent[] = []
+    transport.subscribe(collect(events))
+    socket.send(JSON.stringify({ type: 'big', data: 'x'.repeat(100) }))
+    socket.send(Buffer.alloc(65), { binary: true })
+    socket.send('{"type":"small"}')
+    await until(() => events.length === 3)
+    expect(events[0]).toMatchObject({ type: 'oversize', binary: false, limit: 64 })
+    expect((events[0] as { head: string }).head.startsWith('{"type":"big"')).toBe(true)
+    expect(events[1]).toMatchObject({ type: 'oversize', binary: true, byteLength: 65 })
+    expect(events[2]).toEqual({ type: 'message', data: '{"type":"small"}', binary: false })
+    expect(transport.isOpen()).toBe(true)
+    await transport.close()
+  })
+
+  it('should count UTF-8 bytes, not characters, against the limit', async () => {
+    const server = await startServer()
+    const transport = await openWebSocketTransport({ url: server.url, maxInboundFrameBytes: 10 })
+    const socket = await server.nextSocket()
+    const events: TransportEvent[] = []
+    transport.subscribe(collect(events))
+    socket.send('ééééé') // 5 characters, 10 bytes: fits
+    socket.send('éééééé') // 6 characters, 12 bytes: too large
+    await until(() => events.length === 2)
+    expect(events.map((event) => event.type)).toEqual(['message', 'oversize'])
+    expect(events[1]).toMatchObject({ byteLength: 12 })
+    await transport.close()
+  })
+
+  it('should surface a server close code and reason as a DisconnectReason', async () => {
+    const server = await startServer()
+    const transport = await openWebSocketTransport({ url: server.url })
+    const socket = await server.nextSocket()
+    socket.close(4000, 'invalid_request_error.invalid_model')
+    await expect(transport.closed).resolves.toEqual({
+      code: 4000,
+      reason: 'invalid_request_error.invalid_model',
+      initiatedBy: 'server',
+    })
+    expect(transport.isOpen()).toBe(false)
+    expect(() => transport.send('x')).toThrow(expect.objectContaining({ code: 'not_connected' }))
+  })
+
+  it('should report a dropped connection as a network close (1006)', async () => {
+    const server = await startServer()
+    const transport = await openWebSocketTransport({ url: server.url })
+    const socket = await server.nextSocket()
+    socket.terminate()
+    await expect(transport.closed).resolves.toMatchObject({ code: 1006, initiatedBy: 'network' })
+  })
+
+  it('should report a client close as initiated by the client', async () => {
+    const server = await startServer()
+    const transport = await openWebSocketTransport({ url: server.url })
+    const socket = await server.nextSocket()
+    const serverSaw = new Promise<number>((resolve) =>
+      socket.once('close', (code) => resolve(code)),
+    )
+    await expect(transport.close(1000, 'bye')).resolves.toMatchObject({
+      code: 1000,
+      initiatedBy: 'client',
+    })
+    await expect(serverSaw).resolves.toBe(1000)
+  })
+
+  it('should fail with connection_failed when nothing listens', async () => {
+    const server = await startServer()
+    const url = server.url
+    await server.close()
+    servers.length = 0
+    const error = await openWebSocketTransport({ url }).catch((caught: unknown) => caught)
+    expect(isRealtimeError(error, 'connection_failed')).toBe(true)
+  })
+})
+
+describe('openWebSocketTransport with an injected factory', () => {
+  it('should pass url, protocols and headers to the factory and use arraybuffer frames', async () => {
+    const { factory, sockets } = fakeFactory()
+    const opening = openWebSocketTransport({
+      url: 'wss://example.test/x',
+      protocols: ['p1'],
+      headers: { h: 'v' },
+      webSocketFactory: factory,
+    })
+    await Promise.resolve()
+    const socket = sockets[0]!
+    expect(socket.request).toEqual({
+      url: 'wss://example.test/x',
+      protocols: ['p1'],
+      headers: { h: 'v' },
+    })
+    expect(socket.binaryType).toBe('arraybuffer')
+    socket.open('p1')
+    const transport = await opening
+    expect(transport.protocol).toBe('p1')
+  })
+
+  it('should hold frames that arrive before the first subscriber', async () => {
+    const { factory, sockets } = fakeFactory()
+    const opening = openWebSocketTransport({ url: 'ws://x', webSocketFactory: factory })
+    await Promise.resolve()
+    sockets[0]!.open()
+    const transport = await opening
+    sockets[0]!.receive('first')
+    sockets[0]!.receive(new Uint8Array([7]).buffer)
+    const events: TransportEvent[] = []
+    transport.subscribe(collect(events))
+    sockets[0]!.receive('third')
+    expect(events.map((event) => (event.type === 'message' ? event.data : event.type))).toEqual([
+      'first',
+      new Uint8Array([7]),
+      'third',
+    ])
+  })
+
+  it('should reject with cancelled and close the socket when aborted while opening', async () => {
+    const { factory, sockets } = fakeFactory()
+    const controller = new AbortController()
+    const opening = openWebSocketTransport({
+      url: 'ws://x',
+      webSocketFactory: factory,
+      signal: controller.signal,
+    })
+    await Promise.resolve()
+    controller.abort()
+    await expect(opening).rejects.toMatchObject({ code: 'cancelled' })
+    expect(sockets[0]!.closeCalls).toHaveLength(1)
+  })
+
+  it('should reject with cancelled before calling the factory when already aborted', async () => {
+    const { factory, sockets } = fakeFactory()
+    const controller = new AbortController()
+    controller.abort()
+    await expect(
+      openWebSocketTransport({
+        url: 'ws://x',
+        webSocketFactory: factory,
+        signal: controller.signal,
+      }),
+    ).rejects.toMatchObject({ code: 'cancelled' })
+    expect(sockets).toHaveLength(0)
+  })
+
+  it('should reject with timeout when the socket never opens', async () => {
+    const { factory } = fakeFactory()
+    await expect(
+      openWebSocketTransport({ url: 'ws://x', webSocketFactory: factory, connectTimeoutMs: 20 }),
+    ).rejects.toMatchObject({ code: 'timeout' })
+  })
+
+  it('should reject with connection_failed carrying the close code when closed before open', async () => {
+    const { factory, sockets } = fakeFactory()
+    const opening = openWebSocketTransport({ url: 'ws://x', webSocketFactory: factory })
+    await Promise.resolve()
+    sockets[0]!.serverClose(1008, 'policy')
+    await expect(opening).rejects.toMatchObject({ code: 'connection_failed', providerCode: 1008 })
+  })
+
+  it('should wrap a factory failure as connection_failed', async () => {
+    await expect(
+      openWebSocketTransport({
+        url: 'ws://x',
+        webSocketFactory: () => {
+          throw new Error('boom')
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'connection_failed' })
+  })
+
+  it('should settle close() after a grace period when the peer never answers', async () => {
+    const { factory, sockets } = fakeFactory()
+    const opening = openWebSocketTransport({ url: 'ws://x', webSocketFactory: factory })
+    await Promise.resolve()
+    sockets[0]!.open()
+    const transport = await opening
+    vi.useFakeTimers()
+    try {
+      let settled = false
+      const closing = transport.close(1000, 'done').then((reason) => {
+        settled = true
+        return reason
+      })
+      await vi.advanceTimersByTimeAsync(2_000)
+      expect(settled).toBe(false)
+      await vi.advanceTimersByTimeAsync(1_000)
+      await expect(closing).resolves.toEqual({ code: 1000, reason: 'done', initiatedBy: 'client' })
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
