@@ -98,6 +98,37 @@ export type {
 export { EventStream } from './event-stream'
 
 // --- audio DSP (src/core/audio) ---
+export {
+  PCM16_SCALE,
+  floatToPcm16,
+  pcm16ToFloat,
+  pcm16ToBytes,
+  bytesToPcm16,
+  floatToPcm16Bytes,
+  pcm16BytesToFloat,
+  pcm16DurationMs,
+} from './audio/pcm'
+export { encodeBase64, decodeBase64 } from './audio/base64'
+export { Resampler } from './audio/resample'
+export type { ResamplerOptions } from './audio/resample'
+export {
+  linearToMuLaw,
+  muLawToLinear,
+  linearToALaw,
+  aLawToLinear,
+  encodeMuLaw,
+  decodeMuLaw,
+  encodeALaw,
+  decodeALaw,
+} from './audio/g711'
+export { rmsLevel, peakLevel, toDbfs, rmsDbfs, DEFAULT_DBFS_FLOOR } from './audio/level'
+export { FrameChunker } from './audio/chunker'
+export type {
+  SampleFormat,
+  SampleArray,
+  OwnedSampleArray,
+  FrameChunkerOptions,
+} from './audio/chunker'
 
 // --- runner, agent, transcript, store (src/core/runner, agent.ts, transcript.ts, store.ts) ---
 
