@@ -32,6 +32,10 @@ export type RealtimeErrorCode =
   | 'unknown_tool'
   /** Tool arguments were not valid JSON or failed the tool's schema. */
   | 'invalid_tool_arguments'
+  /** A before-tool callback (a policy) refused the call; the handler did not run. */
+  | 'tool_refused'
+  /** A handoff named an agent that is not a sub-agent of the current one. */
+  | 'unknown_agent'
   /** A tool handler threw or rejected. */
   | 'tool_failed'
   /** A tool handler did not finish within its timeout. */

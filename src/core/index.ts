@@ -131,5 +131,83 @@ export type {
 } from './audio/chunker'
 
 // --- runner, agent, transcript, store (src/core/runner, agent.ts, transcript.ts, store.ts) ---
+export { RealtimeRunner } from './runner/runner'
+export type { RunnerSessionUpdate } from './runner/runner'
+export type {
+  ConnectionStatus,
+  ConnectionStatusEvent,
+  DisconnectedEvent,
+  PlaybackInterruptedEvent,
+  AgentChangedEvent,
+  RunnerLifecycleEvent,
+  RunnerEvent,
+  RunnerEventHandlers,
+  RealtimeRunnerOptions,
+  RunnerSnapshot,
+  UpdateSessionResult,
+} from './runner/options'
+export { transition, defaultTransitionOptions } from './runner/transition'
+export type { TransitionOptions } from './runner/transition'
+export { idleState, quietActivity, activityOf, pendingOf, isQuiet } from './runner/state'
+export type {
+  ResumptionReason,
+  PendingResumption,
+  Activity,
+  RunnerState,
+  RunnerStatus,
+  RunnerMachineEvent,
+  RunnerEffect,
+  TransitionResult,
+} from './runner/state'
+export { defaultReconnectPolicy, backoffDelay } from './runner/backoff'
+export type { ReconnectPolicy } from './runner/backoff'
+export { defaultScheduler } from './runner/scheduler'
+export type { Scheduler, TimerHandle } from './runner/scheduler'
+export { defineTool, parseToolArguments, toolErrorOutput } from './runner/tools'
+export type {
+  RealtimeTool,
+  ToolCallContext,
+  ToolInput,
+  ToolArgumentIssue,
+  ParsedArguments,
+} from './runner/tools'
+export type {
+  ToolCallInfo,
+  BeforeToolCallback,
+  BeforeToolCallResult,
+  AfterToolCallback,
+  AfterToolCallResult,
+  ToolOutcome,
+  ToolOutcomeStatus,
+} from './runner/tool-executor'
+export type { ToolResponseInput } from './runner/tool-calls'
+export type {
+  PlaybackController,
+  PlaybackInterruption,
+  InterruptionResult,
+} from './runner/interruption'
+export { RealtimeAgent } from './agent'
+export type { RealtimeAgentOptions, AgentContext, ResolvedAgent } from './agent'
+export { reduceTranscript, emptyTranscript, transcriptToSeedItems } from './transcript'
+export type {
+  ConversationItem,
+  MessageItem,
+  MessageStatus,
+  ToolCallItem,
+  ToolCallStatus,
+  ToolStartedEvent,
+  ToolFinishedEvent,
+  TranscriptEvent,
+  TranscriptState,
+} from './transcript'
+export { createRealtimeStore } from './store'
+export type {
+  AgentState,
+  LatencyMetrics,
+  RealtimeStore,
+  RealtimeStoreOptions,
+  RealtimeStoreSource,
+  RealtimeStoreState,
+} from './store'
 
 // --- transport and providers (src/core/transport, src/core/providers) ---

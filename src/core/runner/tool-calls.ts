@@ -1,0 +1,199 @@
+import { RealtimeError } from '../errors'
+import type { ServerEvent, ToolCallEvent, ToolResult } from '../events'
+import type { RealtimeSession } from '../session'
+import type { ToolFinishedEvent } from '../transcript'
+import type { ToolCallbacks, ToolExecutor, ToolOutcome } from './tool-executor'
+import type { CompiledTool } from './tools'
+import type { RunnerMachineEvent } from './state'
+
+/** What the coordinator needs from the runner. */
+export interface ToolCallHost {
+  /** Id of the current connection; results are only ever sent on the connection that asked. */
+  epoch(): number
+  session(): RealtimeSession | undefined
+  /** The tool of the live session's config, or undefined when the model named an unknown one. */
+  tool(name: string): CompiledTool | undefined
+  callbacks(): ToolCallbacks
+  autoExecute: boolean
+  autoRespond: boolean
+  /** Feed the state machine (through the mailbox). */
+  machine(event: RunnerMachineEvent): void
+  /** Post a finished outcome back into the mailbox. */
+  outcome(epoch: number, outcome: ToolOutcome): void
+  emit(
+    event:
+      | ServerEvent
+      | ToolFinishedEvent
+      | { type: 'tool.started'; callId: string; name: string; arguments: string },
+  ): void
+}
+
+/** A result the app sends itself (`runner.sendToolResponse`). */
+export interface ToolResponseInput {
+  callId: string
+  output: unknown
+  /** Defaults to the name of the call the runner saw. */
+  name?: string
+  isError?: boolean
+}
+
+/**
+ * Turns the model's tool calls into executions and their outcomes into tool results on the right
+ * connection. Every call the model makes on a connection gets exactly one answer on that
+ * connection: a repeated call id on the same connection is ignored, the same id on a new
+ * connection gets the first run's result without running the handler again, and an outcome that
+ * arrives after its connection was replaced is reported but never sent.
+ */
+export class ToolCalls {
+  readonly #host: ToolCallHost
+  readonly #executor: ToolExecutor
+  /** `epoch:callId` pairs asked for and not yet answered, or answered, on that connection. */
+  readonly #seen = new Set<string>()
+  /** Calls the app answers itself, with the connection they came from. */
+  readonly #appCalls = new Map<string, { name: string; epoch: number }>()
+
+  constructor(host: ToolCallHost, executor: ToolExecutor) {
+    this.#host = host
+    this.#executor = executor
+  }
+
+  onCall(event: ToolCallEvent, epoch: number): void {
+    const key = `${epoch}:${event.callId}`
+    if (this.#seen.has(key)) return
+    this.#seen.add(key)
+    const tool = this.#host.tool(event.name)
+    if (!this.#host.autoExecute || (tool !== undefined && tool.handler === undefined)) {
+      this.#appCalls.set(event.callId, { name: event.name, epoch })
+      this.#host.machine({ type: 'tool.call', callId: event.callId })
+      return
+    }
+    this.#host.machine({ type: 'tool.call', callId: event.callId })
+    if (!this.#executor.has(event.callId)) {
+      this.#host.emit({
+        type: 'tool.started',
+        callId: event.callId,
+        name: event.name,
+        arguments: event.arguments,
+      })
+    }
+    void this.#executor
+      .execute(
+        { callId: event.callId, name: event.name, arguments: event.arguments },
+        tool,
+        this.#host.callbacks(),
+      )
+      .then((outcome) => this.#host.outcome(epoch, outcome))
+  }
+
+  onOutcome(epoch: number, outcome: ToolOutcome): void {
+    const current = epoch === this.#host.epoch()
+    if (outcome.status === 'failed' && outcome.error) {
+      // Bad arguments, unknown tools and failures reach the model as outputs and the app as
+      // error events.
+      this.#host.emit({ type: 'error', error: outcome.error })
+    }
+    if (outcome.status === 'cancelled' || !current) {
+      this.#finished(outcome, false)
+      if (current)
+        this.#host.machine({ type: 'tool.settled', callId: outcome.callId, outputSent: false })
+      return
+    }
+    if (!this.#host.autoRespond) {
+      // Still counted as in flight until the app sends the result.
+      this.#appCalls.set(outcome.callId, { name: outcome.name, epoch })
+      this.#finished(outcome, false)
+      return
+    }
+    const sent = this.#send({
+      callId: outcome.callId,
+      name: outcome.name,
+      output: outcome.output,
+      ...(outcome.isError ? { isError: true } : {}),
+    })
+    this.#finished(outcome, sent)
+    this.#host.machine({ type: 'tool.settled', callId: outcome.callId, outputSent: sent })
+  }
+
+  /** The provider withdrew calls (Gemini `toolCallCancellation`): abort them, send nothing. */
+  onCancelled(callIds: readonly string[]): void {
+    for (const callId of callIds) {
+      const appCall = this.#appCalls.get(callId)
+      if (appCall) {
+        this.#appCalls.delete(callId)
+        if (appCall.epoch === this.#host.epoch()) {
+          this.#host.machine({ type: 'tool.settled', callId, outputSent: false })
+        }
+        continue
+      }
+      this.#executor.cancel(callId, 'The provider cancelled the tool call')
+    }
+  }
+
+  /** Sends a result the app produced. Throws when the call belongs to a closed connection. */
+  respond(input: ToolResponseInput): void {
+    const appCall = this.#appCalls.get(input.callId)
+    if (appCall && appCall.epoch !== this.#host.epoch()) {
+      this.#appCalls.delete(input.callId)
+      throw new RealtimeError(
+        'session_closed',
+        `Tool call "${input.callId}" came from a connection that has since been replaced; its result cannot be sent on the new one`,
+      )
+    }
+    const session = this.#host.session()
+    if (!session) {
+      throw new RealtimeError(
+        'not_connected',
+        'Cannot send a tool result: the runner is not connected',
+      )
+    }
+    const name = input.name ?? appCall?.name ?? ''
+    session.sendToolResult({
+      callId: input.callId,
+      name,
+      output: input.output,
+      ...(input.isError === undefined ? {} : { isError: input.isError }),
+    })
+    if (appCall) {
+      this.#appCalls.delete(input.callId)
+      this.#host.machine({ type: 'tool.settled', callId: input.callId, outputSent: true })
+    }
+  }
+
+  /** A new connection: per-connection bookkeeping starts over (app calls keep their epoch). */
+  connectionChanged(): void {
+    this.#seen.clear()
+  }
+
+  cancelAll(reason: string): void {
+    this.#executor.cancelAll(reason)
+    this.#appCalls.clear()
+    this.#seen.clear()
+  }
+
+  #send(result: ToolResult): boolean {
+    const session = this.#host.session()
+    if (!session) return false
+    try {
+      session.sendToolResult(result)
+      return true
+    } catch (cause) {
+      this.#host.emit({ type: 'error', error: RealtimeError.from(cause, 'not_connected') })
+      return false
+    }
+  }
+
+  #finished(outcome: ToolOutcome, sent: boolean): void {
+    const event: ToolFinishedEvent = {
+      type: 'tool.finished',
+      callId: outcome.callId,
+      name: outcome.name,
+      status: outcome.status,
+      output: outcome.output,
+      isError: outcome.isError,
+      durationMs: outcome.durationMs,
+      sent,
+    }
+    if (outcome.error) event.error = outcome.error
+    this.#host.emit(event)
+  }
+}
