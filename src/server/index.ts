@@ -1,2 +1,9 @@
-// Public API of `adk-realtime/server`: relay and ephemeral-token minting. Filled in by the server issue.
-export {}
+// Public API of `adk-realtime/server`: relay and ephemeral-token minting. Node only.
+export { mintOpenAIClientSecret, mintGeminiToken } from './tokens'
+export type {
+  MintOptions,
+  OpenAIClientSecretOptions,
+  OpenAIClientSecret,
+  GeminiTokenOptions,
+  GeminiToken,
+} from './tokens'
