@@ -29,8 +29,10 @@ export async function connectWithTimeout(options: {
         'timeout',
         `The provider did not acknowledge the session within ${timeoutMs} ms`,
       )
-      attempt.abort(error)
+      // Reject before aborting: the abort makes the model reject too, and the race must
+      // report the timeout, not a cancellation.
       reject(error)
+      attempt.abort(error)
     }, timeoutMs)
   })
   let fail = (): void => {}
