@@ -211,3 +211,58 @@ export type {
 } from './store'
 
 // --- transport and providers (src/core/transport, src/core/providers) ---
+export {
+  openWebSocketTransport,
+  WebSocketTransport,
+  DEFAULT_MAX_INBOUND_FRAME_BYTES,
+  defaultWebSocketFactory,
+  isNodeRuntime,
+} from './transport'
+export type {
+  WebSocketLike,
+  WebSocketFactory,
+  WebSocketRequest,
+  WebSocketTransportOptions,
+  TransportEvent,
+} from './transport'
+export {
+  OpenAIRealtimeModel,
+  OpenAIRealtimeSession,
+  OPENAI_VOICES,
+  OPENAI_DEFAULT_MODEL,
+  openAICapabilities,
+  toOpenAISessionConfig,
+  toOpenAISessionDelta,
+  toOpenAIClientEvent,
+  parseOpenAIServerFrame,
+  openAIErrorFromEvent,
+  describeOpenAIClose,
+} from './providers/openai'
+export type {
+  OpenAIRealtimeModelOptions,
+  OpenAISessionConfig,
+  OpenAIClientEvent,
+} from './providers/openai'
+export {
+  GeminiRealtimeModel,
+  GeminiRealtimeSession,
+  GEMINI_VOICES,
+  GEMINI_DEFAULT_MODEL,
+  GEMINI_CAPABILITIES,
+  toGeminiSetup,
+  toGeminiSchema,
+  toGeminiClientMessages,
+  readGeminiMessage,
+  GeminiTurnTracker,
+  geminiEndpoint,
+  geminiModelPath,
+  describeGeminiClose,
+  parseDurationMs,
+} from './providers/gemini'
+export type {
+  GeminiRealtimeModelOptions,
+  GeminiVertexOptions,
+  GeminiSetup,
+  GeminiClientMessage,
+  GeminiTextInput,
+} from './providers/gemini'

@@ -19,6 +19,22 @@ export type {
 } from './scripted-session'
 
 // --- replay harness (replay.ts) ---
+export {
+  startReplayServer,
+  loadRecording,
+  parseRecording,
+  compareClientFrame,
+  frameTypeOf,
+} from './replay'
+export type {
+  ReplayServer,
+  ReplayServerOptions,
+  ReplayRequest,
+  Recording,
+  RecordingSource,
+  RecordingStep,
+  CompareOptions,
+} from './replay'
 
 // --- mock server (mock-server/) ---
 

@@ -1,0 +1,14 @@
+// The OpenAI provider's public surface (re-exported by name from src/core/index.ts).
+export { OpenAIRealtimeModel } from './model'
+export type { OpenAIRealtimeModelOptions } from './model'
+export { OpenAIRealtimeSession } from './session'
+export { OPENAI_VOICES, OPENAI_DEFAULT_MODEL, openAICapabilities } from './capabilities'
+export {
+  toOpenAISessionConfig,
+  toOpenAISessionDelta,
+  toOpenAIClientEvent,
+  parseOpenAIServerFrame,
+  openAIErrorFromEvent,
+  describeOpenAIClose,
+} from './protocol'
+export type { OpenAISessionConfig, OpenAIClientEvent } from './wire-types'
