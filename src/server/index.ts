@@ -7,3 +7,7 @@ export type {
   GeminiTokenOptions,
   GeminiToken,
 } from './tokens'
+export { createRelayServer, relayCloseCodes } from './relay'
+export type { RelayServerOptions, RelayServer, RelayClaims, RelayLogEntry } from './relay'
+export { applySessionPolicy } from './relay-policy'
+export type { SessionPolicy, PolicyDecision, PolicyProtocol } from './relay-policy'
