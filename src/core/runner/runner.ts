@@ -650,6 +650,7 @@ export class RealtimeRunner<TContext = unknown> {
         break
       case 'error':
         this.#lastError = event.error
+        this.#notify()
         break
       default:
         break

@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest'
+import {
+  RealtimeError,
+  emptyTranscript,
+  reduceTranscript,
+  transcriptToSeedItems,
+} from '../../src/core'
+import type { TranscriptEvent, TranscriptState } from '../../src/core'
+
+const reduce = (events: TranscriptEvent[], from: TranscriptState = emptyTranscript) =>
+  events.reduce(reduceTranscript, from)
+
+describe('reduceTranscript', () => {
+  it('should accumulate partial deltas per item and role, interleaved', () => {
+    const state = reduce([
+      { type: 'input.committed', itemId: 'u1' },
+      { type: 'response.started', responseId: 'r1' },
+      { type: 'transcript.delta', responseId: 'r1', itemId: 'a1', delta: 'Sure, ' },
+      { type: 'inputTranscript.delta', itemId: 'u1', delta: 'Book a ' },
+      { type: 'transcript.delta', responseId: 'r1', itemId: 'a1', delta: 'for how many?' },
+      { type: 'inputTranscript.delta', itemId: 'u1', delta: 'table' },
+    ])
+    expect(state.items).toEqual([
+      { kind: 'message', id: 'u1', role: 'user', text: 'Book a table', status: 'inProgress' },
+      {
+        kind: 'message',
+        id: 'a1',
+        role: 'assistant',
+        text: 'Sure, for how many?',
+        status: 'inProgress',
+        responseId: 'r1',
+      },
+    ])
+  })
+
+  it('should complete items with their final text', () => {
+    const state = reduce([
+      { type: 'inputTranscript.delta', itemId: 'u1', delta: 'helo' },
+      { type: 'inputTranscript.done', itemId: 'u1', transcript: 'Hello' },
+      { type: 'text.delta', responseId: 'r1', itemId: 'a1', delta: 'Hi' },
+      { type: 'response.done', responseId: 'r1', status: 'completed' },
+    ])
+    expect(
+      state.items.map((item) => [
+        item.kind === 'message' && item.text,
+        item.kind === 'message' && item.status,
+      ]),
+    ).toEqual([
+      ['Hello', 'completed'],
+      ['Hi', 'completed'],
+    ])
+  })
+
+  it('should mark the assistant item interrupted on interruption and cancelled responses', () => {
+    const speaking: TranscriptEvent[] = [
+      {
+        type: 'audio.delta',
+        responseId: 'r1',
+        itemId: 'a1',
+        pcm: new Uint8Array(2),
+        sampleRate: 24_000,
+      },
+      { type: 'transcript.delta', responseId: 'r1', itemId: 'a1', delta: 'The weather in' },
+    ]
+    for (const end of [
+      { type: 'interrupted' },
+      { type: 'response.done', responseId: 'r1', status: 'cancelled' },
+      { type: 'item.truncated', itemId: 'a1', contentIndex: 0, audioEndMs: 300 },
+    ] as TranscriptEvent[]) {
+      const [item] = reduce([...speaking, end]).items
+      expect(item).toMatchObject({ text: 'The weather in', status: 'interrupted' })
+    }
+  })
+
+  it('should keep an interrupted item interrupted when its final transcript arrives', () => {
+    const [item] = reduce([
+      { type: 'transcript.delta', responseId: 'r1', itemId: 'a1', delta: 'The' },
+      { type: 'interrupted', responseId: 'r1' },
+      { type: 'transcript.done', responseId: 'r1', itemId: 'a1', transcript: 'The weather' },
+    ]).items
+    expect(item).toMatchObject({ text: 'The weather', status: 'interrupted' })
+  })
+
+  it('should carry tool-call arguments, status, result and duration', () => {
+    const started = reduce([
+      { type: 'tool.argumentsDelta', callId: 'c1', delta: '{"city":' },
+      { type: 'tool.argumentsDelta', callId: 'c1', delta: '"Oslo"}' },
+      {
+        type: 'tool.call',
+        callId: 'c1',
+        name: 'get_weather',
+        arguments: '{"city":"Oslo"}',
+        responseId: 'r1',
+      },
+      { type: 'tool.started', callId: 'c1', name: 'get_weather', arguments: '{"city":"Oslo"}' },
+    ])
+    expect(started.items[0]).toEqual({
+      kind: 'toolCall',
+      id: 'c1',
+      name: 'get_weather',
+      arguments: '{"city":"Oslo"}',
+      status: 'running',
+    })
+    const finished = reduce(
+      [
+        {
+          type: 'tool.finished',
+          callId: 'c1',
+          name: 'get_weather',
+          status: 'completed',
+          output: { temp: 4 },
+          isError: false,
+          durationMs: 120,
+          sent: true,
+        },
+      ],
+      started,
+    )
+    expect(finished.items[0]).toMatchObject({
+      status: 'completed',
+      result: { temp: 4 },
+      durationMs: 120,
+    })
+    const error = new RealtimeError('tool_timeout', 'late')
+    const failed = reduce(
+      [
+        {
+          type: 'tool.finished',
+          callId: 'c1',
+          name: 'get_weather',
+          status: 'failed',
+          output: { error: { code: 'tool_timeout' } },
+          isError: true,
+          error,
+          durationMs: 30_000,
+          sent: true,
+        },
+      ],
+      started,
+    )
+    expect(failed.items[0]).toMatchObject({ status: 'failed', error, durationMs: 30_000 })
+  })
+
+  it('should mark withdrawn calls cancelled', () => {
+    const state = reduce([
+      { type: 'tool.call', callId: 'c1', name: 'a', arguments: '{}' },
+      { type: 'tool.cancelled', callIds: ['c1'] },
+    ])
+    expect(state.items[0]).toMatchObject({ status: 'cancelled' })
+  })
+
+  it('should add typed messages whole and remove deleted items', () => {
+    const state = reduce([
+      { type: 'item.added', itemId: 'u1', kind: 'message', role: 'user', text: 'Hi there' },
+      { type: 'item.added', itemId: 'x', kind: 'message', role: 'assistant' },
+      { type: 'item.deleted', itemId: 'x' },
+    ])
+    expect(state.items).toEqual([
+      { kind: 'message', id: 'u1', role: 'user', text: 'Hi there', status: 'completed' },
+    ])
+  })
+
+  it('should return the same state for events that change nothing', () => {
+    const state = reduce([{ type: 'input.committed', itemId: 'u1' }])
+    expect(reduceTranscript(state, { type: 'speech.started' })).toBe(state)
+    expect(reduceTranscript(state, { type: 'input.committed', itemId: 'u1' })).toBe(state)
+  })
+
+  it('should turn the conversation into seed items, skipping empty ones and tools', () => {
+    const state = reduce([
+      { type: 'inputTranscript.done', itemId: 'u1', transcript: 'Hi' },
+      { type: 'input.committed', itemId: 'u2' },
+      { type: 'tool.call', callId: 'c1', name: 'a', arguments: '{}' },
+      { type: 'transcript.done', responseId: 'r', itemId: 'a1', transcript: 'Hello!' },
+    ])
+    expect(transcriptToSeedItems(state)).toEqual([
+      { role: 'user', text: 'Hi' },
+      { role: 'assistant', text: 'Hello!' },
+    ])
+  })
+})
