@@ -37,5 +37,34 @@ export type {
 } from './replay'
 
 // --- mock server (mock-server/) ---
+export { createMockRealtimeServer } from './mock-server/server'
+export type { MockRealtimeServer, MockConnectionHandle } from './mock-server/server'
+export type { MockRealtimeServerOptions, Acceptor } from './mock-server/options'
+export { createMockBrain, describeResult } from './mock-server/brain'
+export type {
+  MockBrain,
+  MockBrainOptions,
+  BrainContext,
+  BrainMessage,
+  BrainReply,
+  BrainTiming,
+  BrainTool,
+  BrainToolCall,
+  BrainIntent,
+  Synthesize,
+} from './mock-server/brain'
+export { createSpeechSynthesizer } from './mock-server/synth'
+export type { SpeechSynthesizerOptions } from './mock-server/synth'
+export type {
+  MockFault,
+  MockFaultPlan,
+  MockCloseSpec,
+  MockConnectionInfo,
+} from './mock-server/faults'
+export { MockServerLog } from './mock-server/log'
+export type { MockFrame, MockConnectionRecord, MockProtocol } from './mock-server/log'
+export type { MockClock } from './mock-server/clock'
+export { runMockServerCli } from './mock-server/cli'
+export type { MockServerCliOptions } from './mock-server/cli'
 
 export {}

@@ -1,0 +1,48 @@
+import type { BrainMessage } from '../brain'
+import type { MockClock } from '../clock'
+
+/**
+ * Gemini session resumption. A session outlives its connections: each resumable
+ * `sessionResumptionUpdate.newHandle` names a snapshot of the conversation at that safe point, and
+ * a later `setup { sessionResumption: { handle } }` continues from it on a new socket. Handles stay
+ * valid for two hours (the AI Studio documentation); a resume is refused with 1011 while another
+ * socket of the same session is still open (observed on the service).
+ */
+export interface SessionRecord {
+  readonly id: string
+  /** Whether a socket of this session is open now. */
+  connected: () => boolean
+}
+
+interface HandleEntry {
+  record: SessionRecord
+  history: BrainMessage[]
+  expiresAt: number
+}
+
+const HANDLE_TTL_MS = 2 * 60 * 60 * 1000
+
+export class ResumptionRegistry {
+  readonly #clock: MockClock
+  readonly #handles = new Map<string, HandleEntry>()
+
+  constructor(clock: MockClock) {
+    this.#clock = clock
+  }
+
+  /** Stores a snapshot under `handle`. */
+  issue(handle: string, record: SessionRecord, history: readonly BrainMessage[]): void {
+    this.#handles.set(handle, {
+      record,
+      history: structuredClone([...history]),
+      expiresAt: this.#clock.now() + HANDLE_TTL_MS,
+    })
+  }
+
+  /** The session and conversation a handle resumes, if it exists and has not expired. */
+  resolve(handle: string): { record: SessionRecord; history: BrainMessage[] } | undefined {
+    const entry = this.#handles.get(handle)
+    if (!entry || entry.expiresAt <= this.#clock.now()) return undefined
+    return { record: entry.record, history: structuredClone(entry.history) }
+  }
+}

@@ -1,0 +1,316 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import type { BrainMessage, MockBrain } from '../brain'
+import { whenReady, type MockClock } from '../clock'
+import type { IncomingFrame, WireConnection } from '../connection'
+import type { ServerContext } from '../context'
+import type { FaultController, FaultTarget, MockCloseSpec } from '../faults'
+import { geminiKind, isRecord } from '../log'
+import { IdFactory } from '../random'
+import type { Route } from '../routing'
+import { checkGeminiCredentials } from './auth'
+import { geminiClose, type GeminiClose } from './errors'
+import { decodeAudio, declaredRate, UserInput, type InputEvent } from './input'
+import { normalizeKeys } from './normalize'
+import type { SessionRecord } from './resumption'
+import { isSetup, readSetup, type GeminiSetup } from './setup'
+import { GeminiTurn, type ToolResponse, type TurnHost } from './turn'
+
+type GeminiRoute = Extract<Route, { protocol: 'gemini' }>
+
+const CLIENT_FIELDS = ['setup', 'clientContent', 'realtimeInput', 'toolResponse']
+const INPUT_FIELDS = [
+  'mediaChunks',
+  'audio',
+  'video',
+  'text',
+  'activityStart',
+  'activityEnd',
+  'audioStreamEnd',
+]
+
+/** Thrown inside message handling to end the connection the way the service does. */
+class CloseWith extends Error {
+  constructor(readonly close: GeminiClose) {
+    super(close.reason)
+  }
+}
+
+/**
+ * One Gemini Live connection: `setup` → `setupComplete`, then realtime input, client content and
+ * tool responses, with model turns, barge-in, resumption handles and go-away.
+ */
+export class GeminiSession implements TurnHost, FaultTarget {
+  readonly history: BrainMessage[] = []
+  readonly #conn: WireConnection
+  readonly #context: ServerContext
+  readonly #route: GeminiRoute
+  readonly #headers: IncomingHttpHeaders
+  readonly #ids: IdFactory
+  #setup: GeminiSetup | undefined
+  #input: UserInput | undefined
+  #turn: GeminiTurn | undefined
+  #record: SessionRecord | undefined
+  #clientMessages = 0
+  #spokenTurns = 0
+  #timers: unknown[] = []
+
+  constructor(
+    conn: WireConnection,
+    context: ServerContext,
+    route: GeminiRoute,
+    headers: IncomingHttpHeaders,
+    seed: number,
+  ) {
+    this.#conn = conn
+    this.#context = context
+    this.#route = route
+    this.#headers = headers
+    this.#ids = new IdFactory(seed)
+    conn.faults.attach(this)
+    conn.onMessage((frame) => this.#receive(frame))
+    conn.onClose(() => this.#closed())
+  }
+
+  get clock(): MockClock {
+    return this.#context.clock
+  }
+  get brain(): MockBrain {
+    return this.#context.brain
+  }
+  get faults(): FaultController {
+    return this.#conn.faults
+  }
+  get open(): boolean {
+    return this.#conn.open
+  }
+  get vertex(): boolean {
+    return this.#route.variant === 'vertex'
+  }
+  get setup(): GeminiSetup {
+    if (!this.#setup) throw new Error('setup has not been received')
+    return this.#setup
+  }
+
+  send(message: Record<string, unknown>): void {
+    this.#conn.send(message)
+  }
+
+  newCallId(): string {
+    return this.vertex ? this.#ids.uuid() : this.#ids.functionCallId()
+  }
+
+  resumptionPoint(resumable: boolean): void {
+    const resumption = this.#setup?.resumption
+    if (!resumption || !this.#record) return
+    const update: Record<string, unknown> = { resumable }
+    if (resumable) {
+      const handle = this.#ids.token(48)
+      this.#context.resumption.issue(handle, this.#record, this.history)
+      update.newHandle = handle
+    }
+    if (resumption.transparent)
+      update.lastConsumedClientMessageIndex = String(this.#clientMessages - 1)
+    this.send({ sessionResumptionUpdate: update })
+  }
+
+  onTurnEnded(turn: GeminiTurn): void {
+    if (this.#turn === turn) this.#turn = undefined
+  }
+
+  // --- FaultTarget ---------------------------------------------------------------------------
+
+  sendMalformed(): void {
+    this.#conn.sendRaw('{"serverContent":{"modelTurn":', '<malformed>')
+  }
+  sendOversize(bytes: number): void {
+    const data = 'A'.repeat(Math.max(4, bytes - (bytes % 4)))
+    this.send({
+      serverContent: {
+        modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data } }] },
+      },
+    })
+  }
+  sendServerError(): void {
+    this.#conn.close(geminiClose.internal.code, geminiClose.internal.reason)
+  }
+  sendGoAway(timeLeftMs: number): void {
+    this.send({ goAway: { timeLeft: duration(timeLeftMs) } })
+    this.#timers.push(
+      this.clock.setTimeout(
+        () => this.#conn.close(geminiClose.deadline.code, geminiClose.deadline.reason),
+        timeLeftMs,
+      ),
+    )
+  }
+  drop(close: MockCloseSpec | undefined): void {
+    this.#conn.drop(close)
+  }
+
+  // --- client messages -----------------------------------------------------------------------
+
+  #receive(frame: IncomingFrame): void {
+    let raw: unknown
+    try {
+      raw = JSON.parse(frame.text)
+    } catch {
+      this.#conn.logIncoming(frame.text, '<malformed>', frame)
+      this.#close(geminiClose.invalidJson)
+      return
+    }
+    this.#conn.logIncoming(raw, geminiKind(raw), frame)
+    this.#clientMessages++
+    try {
+      this.#dispatch(normalizeKeys(raw))
+    } catch (error) {
+      if (!(error instanceof CloseWith)) throw error
+      this.#close(error.close)
+    }
+  }
+
+  #dispatch(message: unknown): void {
+    if (!isRecord(message)) throw new CloseWith(geminiClose.invalidArgument)
+    for (const key of Object.keys(message)) {
+      if (!CLIENT_FIELDS.includes(key)) throw new CloseWith(geminiClose.unknownField(key))
+    }
+    if (message.setup !== undefined) return this.#onSetup(message.setup)
+    if (!this.#setup) throw new CloseWith(geminiClose.invalidArgument)
+    if (message.realtimeInput !== undefined) this.#onRealtimeInput(message.realtimeInput)
+    if (message.clientContent !== undefined) this.#onClientContent(message.clientContent)
+    if (message.toolResponse !== undefined) this.#onToolResponse(message.toolResponse)
+  }
+
+  #onSetup(value: unknown): void {
+    if (this.#setup) throw new CloseWith(geminiClose.invalidArgument)
+    const denied = checkGeminiCredentials(this.#route, this.#headers, this.#context)
+    if (denied) throw new CloseWith(denied)
+    const setup = readSetup(value, this.#route, this.#context.options)
+    if (!isSetup(setup)) throw new CloseWith(setup)
+    const handle = setup.resumption?.handle
+    if (handle !== undefined) {
+      if (this.faults.takeRefuseResume()) throw new CloseWith(geminiClose.unavailable)
+      const resumed = this.#context.resumption.resolve(handle)
+      if (!resumed) throw new CloseWith(geminiClose.invalidArgument)
+      if (resumed.record.connected()) throw new CloseWith(geminiClose.internal)
+      this.history.push(...resumed.history)
+      this.#record = resumed.record
+    } else {
+      this.#record = { id: this.#ids.uuid(), connected: () => false }
+    }
+    this.#record.connected = () => this.#conn.open
+    this.#setup = setup
+    this.#input = new UserInput(setup)
+    this.send({ setupComplete: this.vertex ? { sessionId: this.#record.id } : {} })
+    this.resumptionPoint(true)
+    this.#startLifetime()
+  }
+
+  #onRealtimeInput(value: unknown): void {
+    const input = this.#input!
+    if (!isRecord(value)) throw new CloseWith(geminiClose.invalidArgument)
+    for (const key of Object.keys(value)) {
+      if (!INPUT_FIELDS.includes(key))
+        throw new CloseWith(geminiClose.unknownField(key, 'realtime_input'))
+    }
+    const chunks = [
+      ...(Array.isArray(value.mediaChunks) ? value.mediaChunks : []),
+      ...(value.audio ? [value.audio] : []),
+    ]
+    for (const chunk of chunks) {
+      if (!isRecord(chunk) || typeof chunk.data !== 'string')
+        throw new CloseWith(geminiClose.invalidArgument)
+      const rate = declaredRate(chunk.mimeType)
+      // Images sent as media chunks (video frames) are accepted and ignored.
+      if (rate === undefined) continue
+      let pcm: Int16Array
+      try {
+        pcm = decodeAudio(chunk.data)
+      } catch {
+        throw new CloseWith(geminiClose.invalidArgument)
+      }
+      this.#onInput(input.audio(pcm, rate))
+    }
+    if (value.activityStart !== undefined) this.#onInput(input.activityStart())
+    if (value.activityEnd !== undefined) this.#onInput(input.activityEnd())
+    if (value.audioStreamEnd === true) this.#onInput(input.streamEnd())
+    if (typeof value.text === 'string') this.#userText(value.text, true)
+  }
+
+  #onInput(events: InputEvent[]): void {
+    for (const event of events) {
+      if (event.type === 'speechStarted') {
+        if (this.#turn && this.setup.interrupts) this.#turn.interrupt()
+        continue
+      }
+      const turn = this.#spokenTurns++
+      whenReady(
+        this.brain.transcribe({ pcm: event.pcm, sampleRate: event.sampleRate, turn }),
+        (text) => {
+          this.history.push({ role: 'user', text, spoken: true })
+          this.#startTurn(text)
+        },
+      )
+    }
+  }
+
+  #onClientContent(value: unknown): void {
+    if (!isRecord(value)) throw new CloseWith(geminiClose.invalidArgument)
+    const turns = Array.isArray(value.turns) ? value.turns.filter(isRecord) : []
+    for (const turn of turns) {
+      const parts = Array.isArray(turn.parts) ? turn.parts.filter(isRecord) : []
+      const text = parts.map((part) => (typeof part.text === 'string' ? part.text : '')).join('')
+      if (turn.role === 'model') this.history.push({ role: 'assistant', text })
+      else this.history.push({ role: 'user', text, spoken: false })
+    }
+    if (value.turnComplete === true) this.#userText(undefined, false)
+  }
+
+  /** A typed user turn (`realtimeInput.text`, or client content with `turnComplete`). */
+  #userText(text: string | undefined, record: boolean): void {
+    this.#turn?.interrupt()
+    if (record && text !== undefined) this.history.push({ role: 'user', text, spoken: false })
+    this.#startTurn(undefined)
+  }
+
+  #onToolResponse(value: unknown): void {
+    const responses =
+      isRecord(value) && Array.isArray(value.functionResponses) ? value.functionResponses : []
+    const parsed: ToolResponse[] = responses.filter(isRecord).map((response) => ({
+      ...(typeof response.id === 'string' ? { id: response.id } : {}),
+      ...(typeof response.name === 'string' ? { name: response.name } : {}),
+      response: response.response,
+    }))
+    // A response to no pending call (already cancelled, or never made) is ignored, as the service does.
+    this.#turn?.toolResponses(parsed)
+  }
+
+  #startTurn(inputTranscript: string | undefined): void {
+    const turn = new GeminiTurn(this, inputTranscript)
+    this.#turn = turn
+    turn.run().catch(() => turn.interrupt())
+  }
+
+  #startLifetime(): void {
+    const lifetime = this.#context.options.connectionLifetimeMs
+    if (lifetime === undefined) return
+    const lead = Math.min(
+      this.#context.options.goAwayLeadMs ?? Math.min(50_000, lifetime / 2),
+      lifetime,
+    )
+    this.#timers.push(this.clock.setTimeout(() => this.sendGoAway(lead), lifetime - lead))
+  }
+
+  #close(close: GeminiClose): void {
+    this.#conn.close(close.code, close.reason)
+  }
+
+  #closed(): void {
+    for (const timer of this.#timers) this.clock.clearTimeout(timer)
+    this.#timers = []
+    this.#turn?.interrupt()
+  }
+}
+
+/** Protobuf Duration JSON: `50s`, `0.5s`. */
+function duration(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))}s`
+}

@@ -1,0 +1,164 @@
+/**
+ * Everything that crossed the mock server's sockets, per connection, in order. Tests assert on it
+ * ("the client sent a truncate with audio_end_ms ≤ what it received"), and the replay tests
+ * compare its frame kinds with recorded sessions.
+ */
+
+export type MockProtocol = 'openai' | 'gemini'
+
+/** One WebSocket data frame, as seen by the server. */
+export interface MockFrame {
+  /** Position in the whole server's log (all connections), from 0. */
+  readonly seq: number
+  readonly connectionId: string
+  readonly protocol: MockProtocol
+  /** `in`: sent by the client. `out`: sent by the mock. */
+  readonly direction: 'in' | 'out'
+  /**
+   * What the frame is: the OpenAI `type`, or the Gemini message's keys (`setup`,
+   * `realtimeInput.audio`, `serverContent.turnComplete+usageMetadata`, `toolCall`, …).
+   * `<malformed>` for a frame that is not JSON, `<binary>` for a client binary frame that is not.
+   */
+  readonly kind: string
+  /** The parsed JSON message, or the raw text when it was not JSON. */
+  readonly message: unknown
+  readonly binary: boolean
+  readonly bytes: number
+}
+
+export interface MockConnectionRecord {
+  readonly id: string
+  /** Order of arrival on this server, from 0. */
+  readonly index: number
+  readonly protocol: MockProtocol
+  /** The raw request path, exactly as the client sent it (`//ws/…` included). */
+  readonly path: string
+  readonly subprotocol: string | undefined
+  /** Set when the socket closed. `initiatedBy` is `server` when the mock closed or dropped it. */
+  close?: { code: number; reason: string; initiatedBy: 'server' | 'client' }
+}
+
+type FrameListener = (frame: MockFrame) => void
+
+/**
+ * @example
+ * const done = server.log.waitFor((f) => f.direction === 'out' && f.kind === 'response.done')
+ * client.send({ type: 'response.create' })
+ * await done
+ */
+export class MockServerLog {
+  readonly #frames: MockFrame[] = []
+  readonly #connections: MockConnectionRecord[] = []
+  readonly #listeners = new Set<FrameListener>()
+
+  /** All frames of all connections, in order. */
+  get frames(): readonly MockFrame[] {
+    return this.#frames
+  }
+
+  get connections(): readonly MockConnectionRecord[] {
+    return this.#connections
+  }
+
+  /** Frames of one connection, optionally of one direction. */
+  framesOf(connectionId: string, direction?: 'in' | 'out'): MockFrame[] {
+    return this.#frames.filter(
+      (frame) =>
+        frame.connectionId === connectionId &&
+        (direction === undefined || frame.direction === direction),
+    )
+  }
+
+  /** The kinds of one connection's frames, server-sent by default. */
+  kinds(connectionId: string, direction: 'in' | 'out' = 'out'): string[] {
+    return this.framesOf(connectionId, direction).map((frame) => frame.kind)
+  }
+
+  /** Called for every frame from now on; returns an unsubscribe function. */
+  subscribe(listener: FrameListener): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  /**
+   * Resolves with the first frame, already logged or future, that matches. It never times out by
+   * itself (tests bound it with their own timeout); pass a signal to give up.
+   */
+  waitFor(
+    predicate: (frame: MockFrame) => boolean,
+    options: { signal?: AbortSignal; since?: number } = {},
+  ): Promise<MockFrame> {
+    const since = options.since ?? 0
+    const existing = this.#frames.find((frame) => frame.seq >= since && predicate(frame))
+    if (existing) return Promise.resolve(existing)
+    return new Promise((resolve, reject) => {
+      const unsubscribe = this.subscribe((frame) => {
+        if (!predicate(frame)) return
+        unsubscribe()
+        resolve(frame)
+      })
+      options.signal?.addEventListener(
+        'abort',
+        () => {
+          unsubscribe()
+          reject(options.signal?.reason)
+        },
+        { once: true },
+      )
+    })
+  }
+
+  /** Forgets everything logged so far (connections stay known). */
+  clear(): void {
+    this.#frames.length = 0
+  }
+
+  /** @internal */
+  addConnection(record: MockConnectionRecord): void {
+    this.#connections.push(record)
+  }
+
+  /** @internal */
+  record(frame: Omit<MockFrame, 'seq'>): MockFrame {
+    const logged: MockFrame = { ...frame, seq: this.#nextSeq++ }
+    this.#frames.push(logged)
+    for (const listener of [...this.#listeners]) listener(logged)
+    return logged
+  }
+
+  #nextSeq = 0
+}
+
+/** The kind of an OpenAI event: its `type`. */
+export function openaiKind(message: unknown): string {
+  const type = isRecord(message) ? message.type : undefined
+  return typeof type === 'string' ? type : '<untyped>'
+}
+
+/**
+ * The kind of a Gemini message: its top-level keys joined by `+`, with the first level of
+ * `serverContent` and `realtimeInput` spelled out (`serverContent.modelTurn`,
+ * `serverContent.turnComplete+usageMetadata`, `realtimeInput.audio`). Snake-case client keys are
+ * reported in camelCase so Python-style and JS-style clients compare equal.
+ */
+export function geminiKind(message: unknown): string {
+  if (!isRecord(message)) return '<untyped>'
+  const parts: string[] = []
+  for (const [key, value] of Object.entries(message)) {
+    const name = snakeToCamel(key)
+    if ((name === 'serverContent' || name === 'realtimeInput') && isRecord(value)) {
+      parts.push(`${name}.${Object.keys(value).map(snakeToCamel).join('+')}`)
+    } else {
+      parts.push(name)
+    }
+  }
+  return parts.join('+')
+}
+
+export function snakeToCamel(key: string): string {
+  return key.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase())
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

@@ -1,0 +1,369 @@
+import { decodeBase64 } from '../../../core/audio/base64'
+import type { MockBrain } from '../brain'
+import type { MockClock } from '../clock'
+import type { IncomingFrame, WireConnection } from '../connection'
+import type { ServerContext } from '../context'
+import type { FaultController, FaultTarget, MockCloseSpec } from '../faults'
+import { isRecord, openaiKind } from '../log'
+import { IdFactory } from '../random'
+import type { VadEvent } from '../vad'
+import { InputAudioBuffer } from './audio-buffer'
+import type { Conversation } from './conversation'
+import { errorEvent, OPENAI_CLOSE, OpenAIRequestError, openaiErrors } from './errors'
+import { ItemHandlers } from './items'
+import { ResponseRun, type ResponseHost } from './response'
+import { responseSettings } from './response-settings'
+import {
+  defaultSession,
+  formatOf,
+  mergeSession,
+  turnDetectionOf,
+  validateSessionUpdate,
+  type SessionObject,
+} from './session-config'
+import type { InputTranscription } from './transcription'
+
+/** Client event types the GA service accepts on a WebSocket (from its own `invalid_value` error). */
+const CLIENT_EVENTS = [
+  'session.update',
+  'input_audio_buffer.append',
+  'input_audio_buffer.commit',
+  'input_audio_buffer.clear',
+  'conversation.item.create',
+  'conversation.item.truncate',
+  'conversation.item.delete',
+  'conversation.item.retrieve',
+  'response.create',
+  'response.cancel',
+  'session.close',
+]
+
+/**
+ * One OpenAI Realtime GA session over a WebSocket: `session.created` on connect, then every client
+ * event handled in arrival order. Errors are `error` events that leave the session open.
+ */
+export class OpenAISession implements ResponseHost, FaultTarget {
+  readonly conversation: Conversation
+  readonly #conn: WireConnection
+  readonly #context: ServerContext
+  readonly #ids: IdFactory
+  readonly #buffer = new InputAudioBuffer()
+  readonly #items: ItemHandlers
+  readonly #conversationId: string
+  #lifetimeTimer: unknown
+  #pingTimer: unknown
+  #session: SessionObject
+  #active: ResponseRun | undefined
+  #audioProduced = false
+  #pendingUserItem: string | undefined
+  #spokenTurns = 0
+  #inputAudioMs = 0
+
+  constructor(conn: WireConnection, context: ServerContext, model: string, seed: number) {
+    this.#conn = conn
+    this.#context = context
+    this.#ids = new IdFactory(seed)
+    this.#items = new ItemHandlers(this)
+    this.conversation = this.#items.conversation
+    this.#conversationId = this.newId('conv')
+    this.#session = defaultSession({
+      id: this.newId('sess'),
+      model,
+      expiresAt: Math.floor(context.clock.now() / 1000) + 3600,
+    })
+    this.#applySession()
+    conn.faults.attach(this)
+    conn.onMessage((frame) => this.#receive(frame))
+    conn.onClose(() => this.#closed())
+    this.send({ type: 'session.created', session: this.#session })
+    this.#startTimers()
+  }
+
+  get clock(): MockClock {
+    return this.#context.clock
+  }
+
+  get brain(): MockBrain {
+    return this.#context.brain
+  }
+
+  get faults(): FaultController {
+    return this.#conn.faults
+  }
+
+  get open(): boolean {
+    return this.#conn.open
+  }
+
+  /** Sends a server event with a fresh `event_id` (type first, as the service writes it). */
+  send(event: Record<string, unknown>): void {
+    const { type, ...rest } = event
+    this.#conn.send({ type, event_id: this.newId('event'), ...rest })
+  }
+
+  newId(prefix: string): string {
+    return this.#ids.openai(prefix)
+  }
+
+  onAudio(): void {
+    this.#audioProduced = true
+  }
+
+  onFinished(response: ResponseRun): void {
+    if (this.#active === response) this.#active = undefined
+    if (this.#context.options.openai?.rateLimits === false) return
+    const usedTokens = 1500 + Math.floor(this.#ids.next() * 500)
+    this.send({
+      type: 'rate_limits.updated',
+      rate_limits: [
+        { name: 'requests', limit: 5000, remaining: 4999, reset_seconds: 0.012 },
+        { name: 'tokens', limit: 40000, remaining: 40000 - usedTokens, reset_seconds: 2.25 },
+      ],
+    })
+  }
+
+  /** The response streaming now, if any (item handlers cancel it before truncating its item). */
+  get activeResponse(): ResponseRun | undefined {
+    return this.#active
+  }
+
+  /** Helpers for {@link ItemHandlers}: transcribe a spoken item and remember what was heard. */
+  transcribe(pcm: Int16Array, sampleRate: number): string | Promise<string> {
+    return this.brain.transcribe({ pcm, sampleRate, turn: this.#spokenTurns++ })
+  }
+
+  get transcriptionEnabled(): boolean {
+    return isRecord(this.#session.audio.input.transcription)
+  }
+
+  // --- FaultTarget ---------------------------------------------------------------------------
+
+  sendMalformed(): void {
+    this.#conn.sendRaw('{"type":"response.output_audio.delta","delta":', '<malformed>')
+  }
+
+  sendOversize(bytes: number): void {
+    this.send({
+      type: 'response.output_audio.delta',
+      response_id: this.newId('resp'),
+      item_id: this.newId('item'),
+      output_index: 0,
+      content_index: 0,
+      delta: 'A'.repeat(Math.max(4, bytes - (bytes % 4))),
+    })
+  }
+
+  sendServerError(message: string | undefined): void {
+    this.send(errorEvent(this.newId('event'), openaiErrors.serverError(message), null))
+  }
+
+  sendGoAway(): void {
+    // OpenAI has no go-away message: its sessions just end (see `connectionLifetimeMs`).
+  }
+
+  drop(close: MockCloseSpec | undefined): void {
+    this.#conn.drop(close)
+  }
+
+  // --- client events -------------------------------------------------------------------------
+
+  #receive(frame: IncomingFrame): void {
+    if (frame.binary) {
+      this.#conn.logIncoming(frame.text, '<binary>', frame)
+      this.#sendError(openaiErrors.binaryFrame(), null)
+      return
+    }
+    let message: unknown
+    try {
+      message = JSON.parse(frame.text)
+    } catch (error) {
+      this.#conn.logIncoming(frame.text, '<malformed>', frame)
+      this.#sendError(openaiErrors.invalidJson(String((error as Error).message)), null)
+      return
+    }
+    this.#conn.logIncoming(message, openaiKind(message), frame)
+    const eventId =
+      isRecord(message) && typeof message.event_id === 'string' ? message.event_id : null
+    try {
+      this.#dispatch(message)
+    } catch (error) {
+      if (!(error instanceof OpenAIRequestError)) throw error
+      this.#sendError(error, eventId)
+    }
+  }
+
+  #sendError(error: OpenAIRequestError, eventId: string | null): void {
+    this.send(errorEvent(this.newId('event'), error, eventId))
+  }
+
+  #dispatch(message: unknown): void {
+    if (!isRecord(message)) throw openaiErrors.invalidType('event', 'an object', message)
+    const type = message.type
+    if (type === undefined) throw openaiErrors.missing('type')
+    switch (type) {
+      case 'session.update':
+        return this.#updateSession(message.session)
+      case 'input_audio_buffer.append':
+        return this.#append(message.audio)
+      case 'input_audio_buffer.commit':
+        return this.#commitManually()
+      case 'input_audio_buffer.clear':
+        this.#buffer.clear()
+        this.#pendingUserItem = undefined
+        return this.send({ type: 'input_audio_buffer.cleared' })
+      case 'conversation.item.create':
+        return this.#items.create(message)
+      case 'conversation.item.delete':
+        return this.#items.delete(message)
+      case 'conversation.item.retrieve':
+        return this.#items.retrieve(message)
+      case 'conversation.item.truncate':
+        return this.#items.truncate(message)
+      case 'response.create':
+        return this.#createResponse(message.response, undefined)
+      case 'response.cancel':
+        if (!this.#active) throw openaiErrors.noActiveResponse()
+        if (typeof message.response_id === 'string' && message.response_id !== this.#active.id) {
+          throw openaiErrors.noActiveResponse()
+        }
+        return this.#active.cancel('client_cancelled')
+      case 'session.close':
+        return this.#conn.close(1000, '')
+      default:
+        throw openaiErrors.invalidValue('type', type, CLIENT_EVENTS)
+    }
+  }
+
+  #updateSession(update: unknown): void {
+    const problem = validateSessionUpdate(update)
+    if (problem) throw problem
+    const session = update as Record<string, unknown>
+    const output =
+      isRecord(session.audio) && isRecord(session.audio.output) ? session.audio.output : {}
+    const voice = output.voice
+    if (
+      this.#audioProduced &&
+      voice !== undefined &&
+      JSON.stringify(voice) !== JSON.stringify(this.#session.audio.output.voice)
+    ) {
+      throw openaiErrors.cannotUpdateVoice()
+    }
+    this.#session = mergeSession(this.#session, session)
+    this.#applySession()
+    this.send({ type: 'session.updated', session: this.#session })
+  }
+
+  #applySession(): void {
+    this.#buffer.setFormat(formatOf(this.#session.audio.input.format))
+    this.#buffer.setTurnDetection(turnDetectionOf(this.#session))
+  }
+
+  #append(audio: unknown): void {
+    if (audio === undefined) throw openaiErrors.missing('audio')
+    if (typeof audio !== 'string') throw openaiErrors.invalidType('audio', 'a string', audio)
+    let bytes: Uint8Array
+    try {
+      bytes = decodeBase64(audio)
+    } catch {
+      throw new OpenAIRequestError(
+        'invalid_value',
+        "Invalid 'audio'. Expected base64-encoded audio.",
+        'audio',
+      )
+    }
+    for (const event of this.#buffer.append(bytes)) this.#onVad(event)
+  }
+
+  #onVad(event: VadEvent): void {
+    const detection = turnDetectionOf(this.#session)
+    if (event.type === 'speechStarted') {
+      this.#pendingUserItem = this.newId('item')
+      this.send({
+        type: 'input_audio_buffer.speech_started',
+        audio_start_ms: event.audioStartMs,
+        item_id: this.#pendingUserItem,
+      })
+      if (this.#active && detection?.interruptResponse) this.#active.cancel('turn_detected')
+      return
+    }
+    const itemId = this.#pendingUserItem ?? this.newId('item')
+    this.#pendingUserItem = undefined
+    this.send({
+      type: 'input_audio_buffer.speech_stopped',
+      audio_end_ms: event.audioEndMs,
+      item_id: itemId,
+    })
+    const respond =
+      this.#session.type === 'realtime' && detection?.createResponse === true && !this.#active
+    this.#commit(itemId, respond)
+  }
+
+  #commitManually(): void {
+    if (this.#buffer.durationMs < 100) throw openaiErrors.bufferTooSmall(this.#buffer.durationMs)
+    const itemId = this.#pendingUserItem ?? this.newId('item')
+    this.#pendingUserItem = undefined
+    this.#buffer.endUtterance()
+    this.#commit(itemId, false)
+  }
+
+  /** Commits the buffer as a user item, transcribes it and, with server VAD, answers it. */
+  #commit(itemId: string, respond: boolean): void {
+    const audio = this.#buffer.take()
+    this.#inputAudioMs += audio.durationMs
+    const stored = this.#items.addSpokenItem(itemId)
+    this.send({
+      type: 'input_audio_buffer.committed',
+      previous_item_id: stored.previousItemId,
+      item_id: itemId,
+    })
+    this.#items.announce(stored)
+    this.#items.whenHeard(stored, audio, (transcription) => {
+      if (respond) this.#createResponse(undefined, transcription)
+      else transcription?.complete()
+    })
+  }
+
+  #createResponse(params: unknown, transcription: InputTranscription | undefined): void {
+    if (this.#active) throw openaiErrors.activeResponse(this.#active.id)
+    const settings = responseSettings({
+      params,
+      session: this.#session,
+      conversation: this.conversation,
+      conversationId: this.#conversationId,
+      inputAudioMs: this.#inputAudioMs,
+    })
+    const run = new ResponseRun(this, { ...settings, transcription })
+    this.#active = run
+    run.run().catch((error: unknown) => {
+      this.#sendError(openaiErrors.serverError(`The mock brain failed: ${String(error)}`), null)
+      run.finish('failed')
+    })
+  }
+
+  #startTimers(): void {
+    const { clock, options } = this.#context
+    const lifetime = options.connectionLifetimeMs
+    if (lifetime !== undefined) {
+      this.#lifetimeTimer = clock.setTimeout(() => {
+        const error = openaiErrors.sessionExpired(Math.max(1, Math.round(lifetime / 60_000)))
+        this.#sendError(error, null)
+        this.#conn.close(OPENAI_CLOSE.expired, error.message)
+      }, lifetime)
+    }
+    const interval = options.pingIntervalMs ?? 20_000
+    if (interval > 0) {
+      const ping = (): void => {
+        this.#conn.ping()
+        this.#pingTimer = clock.setTimeout(ping, interval)
+      }
+      this.#pingTimer = clock.setTimeout(ping, interval)
+    }
+  }
+
+  #closed(): void {
+    const { clock } = this.#context
+    if (this.#lifetimeTimer !== undefined) clock.clearTimeout(this.#lifetimeTimer)
+    if (this.#pingTimer !== undefined) clock.clearTimeout(this.#pingTimer)
+    this.#active?.cancel('client_cancelled')
+  }
+}
