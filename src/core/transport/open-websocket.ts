@@ -64,15 +64,22 @@ export async function openWebSocketTransport(
     )
   }
   socket.binaryType = 'arraybuffer'
-  await waitForOpen(socket, signal, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS)
-  return new WebSocketTransport(
+  const transport = new WebSocketTransport(
     socket,
     options.maxInboundFrameBytes ?? DEFAULT_MAX_INBOUND_FRAME_BYTES,
   )
+  await waitForOpen(
+    socket,
+    transport,
+    signal,
+    options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+  )
+  return transport
 }
 
 function waitForOpen(
   socket: WebSocketLike,
+  transport: WebSocketTransport,
   signal: AbortSignal | undefined,
   timeoutMs: number,
 ): Promise<void> {
@@ -84,17 +91,13 @@ function waitForOpen(
       clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
       socket.onopen = null
+      // Errors after open are always followed by a close event, which carries the useful part.
+      socket.onerror = () => {}
       if (error === undefined) {
         resolve()
         return
       }
-      socket.onclose = null
-      socket.onerror = null
-      try {
-        socket.close()
-      } catch {
-        // Closing a socket that never opened can throw in some runtimes; it is gone either way.
-      }
+      transport.abandon()
       reject(error)
     }
     const onAbort = (): void => settle(cancelled(signal))
@@ -115,14 +118,15 @@ function waitForOpen(
           cause: event,
         }),
       )
-    socket.onclose = (event) =>
+    void transport.closed.then(({ code, reason }) =>
       settle(
         new RealtimeError(
           'connection_failed',
-          `The WebSocket closed before opening (${event.code}${event.reason === '' ? '' : ` ${event.reason}`})`,
-          { providerCode: event.code },
+          `The WebSocket closed before opening (${code}${reason === '' ? '' : ` ${reason}`})`,
+          { providerCode: code },
         ),
-      )
+      ),
+    )
   })
 }
 

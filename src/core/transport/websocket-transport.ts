@@ -46,7 +46,11 @@ export class WebSocketTransport {
   /** Settles once, when the socket has closed for any reason. Never rejects. */
   readonly closed: Promise<DisconnectReason>
 
-  /** @internal Use `openWebSocketTransport`. */
+  /**
+   * @internal Use `openWebSocketTransport`. Handlers are attached before the socket opens: `ws`
+   * can deliver the first message in the same tick as `open`, before any promise continuation
+   * runs, so attaching them after `await open` would lose it.
+   */
   constructor(socket: WebSocketLike, maxInboundFrameBytes: number) {
     this.#socket = socket
     this.#maxBytes = maxInboundFrameBytes
@@ -91,6 +95,20 @@ export class WebSocketTransport {
       throw new RealtimeError('not_connected', 'The WebSocket is not open')
     }
     this.#socket.send(data)
+  }
+
+  /**
+   * @internal Drops a socket that never opened (abort, timeout, failure): closes it without
+   * waiting for a handshake and settles `closed` at once.
+   */
+  abandon(): void {
+    this.#closeRequested ??= { code: 1000, reason: '' }
+    try {
+      this.#socket.close()
+    } catch {
+      // Closing a socket that never opened can throw in some runtimes; it is gone either way.
+    }
+    this.#finish({ code: 1006, reason: 'abandoned before open' })
   }
 
   /** Starts the closing handshake; resolves when closed (or after a short grace period). */

@@ -80,6 +80,23 @@ describe('openWebSocketTransport over a real socket', () => {
     await transport.close()
   })
 
+  it('should not lose a frame the server sends the moment the socket opens', async () => {
+    // `ws` can emit 'open' and the first 'message' in the same tick, before `await` resumes.
+    const server = await startServer()
+    const greeted = server.nextSocket().then((socket) => socket.send('{"type":"session.created"}'))
+    const transport = await openWebSocketTransport({ url: server.url })
+    await greeted
+    const events: TransportEvent[] = []
+    transport.subscribe(collect(events))
+    await until(() => events.length === 1)
+    expect(events[0]).toEqual({
+      type: 'message',
+      data: '{"type":"session.created"}',
+      binary: false,
+    })
+    await transport.close()
+  })
+
   it('should carry text and binary frames both ways', async () => {
     const server = await startServer()
     const transport = await openWebSocketTransport({ url: server.url })
