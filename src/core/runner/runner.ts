@@ -1,16 +1,17 @@
 import type { RealtimeAgent } from '../agent'
 import { parseRealtimeConfig, parseSessionUpdate } from '../config'
 import type { RealtimeConfig, SessionUpdateInput } from '../config'
-import { mergeSessionUpdate, withResumptionHandle } from '../config-merge'
 import { RealtimeError } from '../errors'
-import { EventStream } from '../event-stream'
 import type { ClientEvent, ResponseOptions, ServerEvent } from '../events'
 import type { DisconnectReason, RealtimeModel, RealtimeSession } from '../session'
 import { emptyTranscript, reduceTranscript, transcriptToSeedItems } from '../transcript'
 import type { TranscriptEvent } from '../transcript'
 import { defaultReconnectPolicy, jitterDelay } from './backoff'
 import type { ReconnectPolicy } from './backoff'
-import { connectWithTimeout } from './connect'
+import { AgentBinding } from './agent-binding'
+import { Connector } from './connector'
+import { ContextMutation } from './context-mutation'
+import { RunnerEventHub } from './event-hub'
 import { AssistantAudioTracker, interruptAssistant } from './interruption'
 import type { InterruptionResult, PlaybackController } from './interruption'
 import { Mailbox } from './mailbox'
@@ -18,21 +19,23 @@ import type {
   ConnectionStatus,
   RealtimeRunnerOptions,
   RunnerEvent,
-  RunnerEventHandlers,
   RunnerSnapshot,
   UpdateSessionResult,
 } from './options'
-import { Outbox } from './outbox'
+import { Outgoing } from './outgoing'
 import { TimerSet, defaultScheduler } from './scheduler'
 import type { Scheduler } from './scheduler'
+import { SessionConfigState, definitionsOf } from './session-config'
+import type { ConnectPlan } from './session-config'
+import { SessionSlot } from './session-slot'
 import { activityOf, idleState, pendingOf } from './state'
-import type { PendingResumption, RunnerEffect, RunnerMachineEvent, RunnerState } from './state'
+import type { RunnerEffect, RunnerMachineEvent, RunnerState } from './state'
 import { ToolCalls } from './tool-calls'
 import type { ToolResponseInput } from './tool-calls'
 import { ToolExecutor } from './tool-executor'
 import type { ToolOutcome } from './tool-executor'
 import { compileTools } from './tools'
-import type { CompiledTool, ToolInput } from './tools'
+import type { ToolInput } from './tools'
 import { transition } from './transition'
 import type { TransitionOptions } from './transition'
 
@@ -41,22 +44,15 @@ export type RunnerSessionUpdate = Omit<SessionUpdateInput, 'tools'> & {
   tools?: readonly ToolInput[] | undefined
 }
 
-interface ConnectPlan {
-  config: RealtimeConfig
-  version: number
-  tools: Map<string, CompiledTool>
-  seedItems?: ReturnType<typeof transcriptToSeedItems>
-}
-
 type MailItem =
   | { kind: 'server'; epoch: number; event: ServerEvent }
-  | { kind: 'sessionClosed'; epoch: number; reason: DisconnectReason }
+  | { kind: 'closed'; epoch: number; reason: DisconnectReason }
   | { kind: 'machine'; event: RunnerMachineEvent }
-  | { kind: 'tool.outcome'; epoch: number; outcome: ToolOutcome }
+  | { kind: 'tool'; epoch: number; outcome: ToolOutcome }
   | { kind: 'resumed'; attempt: number; session: RealtimeSession; plan: ConnectPlan }
   | { kind: 'resumeFailed'; attempt: number; error: RealtimeError }
 
-const lifecycleTypes: ReadonlySet<string> = new Set([
+const lifecycleEvents = new Set([
   'connection.status',
   'disconnected',
   'playback.interrupted',
@@ -67,10 +63,10 @@ const lifecycleTypes: ReadonlySet<string> = new Set([
  * Owns one realtime session at a time and keeps it useful: runs tools, tracks the conversation,
  * applies config changes (live, or through a resumption when the provider needs one), resumes
  * after go-aways and network drops, and stops the assistant on barge-in. The TypeScript port of
- * the Rust crate's `RealtimeRunner`, with the defects in its reference §8 fixed.
+ * the Rust crate's `RealtimeRunner`, with the defects of its reference §8 fixed.
  *
- * Everything the runner reacts to — provider events, tool results, timers, connection results —
- * goes through one in-order mailbox and a pure state machine (`transition`).
+ * Everything the runner reacts to (provider events, tool results, timers, connect results) goes
+ * through one in-order mailbox into a pure state machine (`transition`); its effects are run here.
  *
  * @example
  * const runner = new RealtimeRunner({
@@ -81,44 +77,36 @@ const lifecycleTypes: ReadonlySet<string> = new Set([
  * })
  * await runner.connect()
  * runner.sendAudio(microphoneFrame)
- * await runner.updateSession({ instruction: 'Now speak French.' }, { bridgeMessage: 'Switch to French.' })
+ * await runner.updateSession({ instruction: 'Speak French.' }, { bridgeMessage: 'Switch to French.' })
  * for await (const event of runner) if (event.type === 'transcript.delta') print(event.delta)
  * await runner.close()
  */
 export class RealtimeRunner<TContext = unknown> {
   readonly model: RealtimeModel
-  readonly #handlers: RunnerEventHandlers
   readonly #scheduler: Scheduler
   readonly #random: () => number
   readonly #policy: ReconnectPolicy
-  readonly #transitionOptions: TransitionOptions
+  readonly #machineOptions: TransitionOptions
   readonly #autoReconnect: boolean
-  readonly #connectTimeoutMs: number
   readonly #playback: PlaybackController | undefined
-  readonly #context: TContext
   readonly #timers: TimerSet<'retry' | 'deadline'>
-  readonly #mailbox: Mailbox<MailItem>
-  readonly #eventListeners = new Set<(event: RunnerEvent) => void>()
+  readonly #mailbox = new Mailbox<MailItem>(
+    (item) => this.#handle(item),
+    (error) => console.error(error),
+  )
+  readonly #hub: RunnerEventHub
   readonly #snapshotListeners = new Set<(snapshot: RunnerSnapshot) => void>()
-  readonly #outbox: Outbox
+  readonly #slot = new SessionSlot()
+  readonly #settings: SessionConfigState
+  readonly #outgoing: Outgoing
   readonly #tools: ToolCalls
+  readonly #agent: AgentBinding<TContext>
+  readonly #connector: Connector
+  readonly #mutation: ContextMutation
   readonly #audio = new AssistantAudioTracker()
-  #events = new EventStream<RunnerEvent>()
-  #canonical: RealtimeConfig
-  #version = 0
-  #pendingTools: Map<string, CompiledTool>
-  #liveTools = new Map<string, CompiledTool>()
-  #sessionVersion = -1
-  #agent: RealtimeAgent<TContext> | undefined
   #state: RunnerState = idleState
   #connection: ConnectionStatus = 'idle'
-  #session: RealtimeSession | undefined
-  #unbind: (() => void) | undefined
-  #epoch = 0
-  #attempt = 0
-  #connectAbort: AbortController | undefined
   #connecting: Promise<void> | undefined
-  #deferredBridge: string | undefined
   #transcript = emptyTranscript
   #lastError: RealtimeError | undefined
   #snapshot: RunnerSnapshot
@@ -126,44 +114,51 @@ export class RealtimeRunner<TContext = unknown> {
 
   constructor(options: RealtimeRunnerOptions<TContext>) {
     this.model = options.model
-    this.#handlers = options.handlers ?? {}
     this.#scheduler = options.scheduler ?? defaultScheduler
     this.#random = options.random ?? Math.random
     this.#policy = { ...defaultReconnectPolicy, ...options.reconnect }
     this.#autoReconnect = options.autoReconnect ?? true
-    this.#connectTimeoutMs = options.connectTimeoutMs ?? 15_000
     this.#playback = options.playback
-    this.#context = options.context as TContext
-    this.#agent = options.agent
-    this.#transitionOptions = {
+    this.#agent = new AgentBinding(options.agent, options.context as TContext, async (target) => {
+      await this.#transfer(target)
+    })
+    this.#machineOptions = {
       responseAfterToolOutputs: this.model.capabilities.responseAfterToolOutputs,
       reconnect: this.#policy,
       goAwayMarginMs: options.goAwayMarginMs ?? 2_000,
     }
-    const { tools: configTools, ...config } = options.config ?? {}
-    const agent = this.#agent?.resolve(this.#context, (target) => this.#handoff(target))
-    this.#pendingTools = compileTools([
-      ...(configTools ?? []),
-      ...(options.tools ?? []),
-      ...(agent?.tools ?? []),
-    ])
-    this.#canonical = parseRealtimeConfig({
-      ...config,
-      ...(options.instruction === undefined ? {} : { instruction: options.instruction }),
-      ...(options.voice === undefined ? {} : { voice: options.voice }),
-      ...(agent === undefined ? {} : { instruction: agent.instruction }),
-      ...(agent?.voice === undefined ? {} : { voice: agent.voice }),
-      ...(this.#pendingTools.size === 0 && configTools === undefined
-        ? {}
-        : { tools: definitionsOf(this.#pendingTools) }),
-    })
-    const sampleRate = this.model.capabilities.inputSampleRate
-    this.#outbox = new Outbox(((options.maxBufferedAudioMs ?? 5_000) / 1000) * sampleRate * 2)
+    this.#hub = new RunnerEventHub(options.handlers)
     this.#timers = new TimerSet(this.#scheduler)
-    this.#mailbox = new Mailbox<MailItem>(
-      (item) => this.#handle(item),
-      (error) => console.error(error),
+    this.#settings = this.#initialSettings(options)
+    const bytesPerMs = (this.model.capabilities.inputSampleRate * 2) / 1000
+    this.#outgoing = new Outgoing(
+      {
+        session: () => this.#slot.session,
+        connection: () => this.#connection,
+        dropped: () => this.#notify(),
+      },
+      (options.maxBufferedAudioMs ?? 5_000) * bytesPerMs,
     )
+    this.#connector = new Connector({
+      model: this.model,
+      scheduler: this.#scheduler,
+      timeoutMs: options.connectTimeoutMs ?? 15_000,
+      slot: this.#slot,
+      settings: this.#settings,
+      seedItems: () => transcriptToSeedItems(this.#transcript),
+      resumed: (attempt, session, plan) =>
+        this.#mailbox.post({ kind: 'resumed', attempt, session, plan }),
+      resumeFailed: (attempt, error) =>
+        this.#mailbox.post({ kind: 'resumeFailed', attempt, error }),
+    })
+    this.#mutation = new ContextMutation({
+      settings: this.#settings,
+      liveSession: () => (this.#connection === 'connected' ? this.#slot.session : undefined),
+      status: () => this.#state.status,
+      now: () => this.#scheduler.now(),
+      machine: (event) => this.#mailbox.post({ kind: 'machine', event }),
+      emitError: (error) => this.#emitError(error),
+    })
     const executor = new ToolExecutor({
       maxConcurrentTools: Math.max(1, options.maxConcurrentTools ?? 4),
       toolTimeoutMs: options.toolTimeoutMs ?? 30_000,
@@ -171,17 +166,14 @@ export class RealtimeRunner<TContext = unknown> {
     })
     this.#tools = new ToolCalls(
       {
-        epoch: () => this.#epoch,
-        session: () => this.#session,
-        tool: (name) => this.#liveTools.get(name),
-        callbacks: () => ({
-          ...(this.#agent?.beforeToolCall ? { before: this.#agent.beforeToolCall } : {}),
-          ...(this.#agent?.afterToolCall ? { after: this.#agent.afterToolCall } : {}),
-        }),
+        epoch: () => this.#slot.epoch,
+        session: () => this.#slot.session,
+        tool: (name) => this.#settings.liveTool(name),
+        callbacks: () => this.#agent.callbacks(),
         autoExecute: options.autoExecuteTools ?? true,
         autoRespond: options.autoRespondTools ?? true,
         machine: (event) => this.#mailbox.post({ kind: 'machine', event }),
-        outcome: (epoch, outcome) => this.#mailbox.post({ kind: 'tool.outcome', epoch, outcome }),
+        outcome: (epoch, outcome) => this.#mailbox.post({ kind: 'tool', epoch, outcome }),
         emit: (event) => this.#emit(event),
       },
       executor,
@@ -189,7 +181,7 @@ export class RealtimeRunner<TContext = unknown> {
     this.#snapshot = this.#buildSnapshot()
   }
 
-  // --- observation -------------------------------------------------------------------------
+  // --- observation ----------------------------------------------------------------------------
 
   /** The current snapshot; the same object until something changes. */
   getState(): RunnerSnapshot {
@@ -205,14 +197,12 @@ export class RealtimeRunner<TContext = unknown> {
 
   /** Called synchronously with every event, in order. Returns the unsubscribe function. */
   onEvent(listener: (event: RunnerEvent) => void): () => void {
-    const entry = (event: RunnerEvent): void => listener(event)
-    this.#eventListeners.add(entry)
-    return () => this.#eventListeners.delete(entry)
+    return this.#hub.subscribe(listener)
   }
 
   /** Iterates over events from now until `close()`. */
   events(): AsyncIterableIterator<RunnerEvent> {
-    return this.#events.iterate()
+    return this.#hub.iterate()
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<RunnerEvent> {
@@ -221,23 +211,23 @@ export class RealtimeRunner<TContext = unknown> {
 
   /** The canonical config: every update merged, with the newest resumable handle. */
   get config(): RealtimeConfig {
-    return this.#canonical
+    return this.#settings.config
   }
 
   get sessionId(): string | undefined {
-    return this.#session?.id
+    return this.#slot.session?.id
   }
 
   isConnected(): boolean {
-    return this.#connection === 'connected' && this.#session?.isConnected() === true
+    return this.#connection === 'connected' && this.#slot.session?.isConnected() === true
   }
 
-  // --- lifecycle ---------------------------------------------------------------------------
+  // --- lifecycle ------------------------------------------------------------------------------
 
   /**
-   * Opens the session. Calling it again while connecting returns the same promise, and while
-   * connected (or reconnecting) does nothing, so it never leaks a session. Rejects with a typed
-   * error; the connection status becomes `failed`.
+   * Opens the session. While connecting it returns the same promise, and while connected or
+   * reconnecting it does nothing, so calling it twice never leaks a session. Rejects with a typed
+   * error, and the connection status becomes `failed`.
    */
   connect(): Promise<void> {
     if (this.#connecting) return this.#connecting
@@ -245,72 +235,64 @@ export class RealtimeRunner<TContext = unknown> {
       return Promise.resolve()
     }
     this.#mailbox.reopen()
-    const connecting = this.#open().finally(() => {
+    this.#connecting = this.#open().finally(() => {
       this.#connecting = undefined
     })
-    this.#connecting = connecting
-    return connecting
+    return this.#connecting
   }
 
-  /** Connects if needed, then resolves when the runner is closed (rejects when it fails). */
+  /** Connects if needed, then resolves when the runner closes (rejects when it fails). */
   async run(): Promise<void> {
     await this.connect()
     if (this.#connection === 'closed') return
-    if (this.#connection === 'failed' && this.#lastError) throw this.#lastError
     return new Promise((resolve, reject) => this.#runWaiters.push({ resolve, reject }))
   }
 
   /**
    * Closes the session and stops everything: timers, tools (their signals abort), connects in
-   * flight, iterators and `run()`. Snapshot and event subscribers stay, and see `closed`.
+   * flight, iterators and `run()`. Snapshot and event subscribers stay and see `closed`.
    */
   async close(): Promise<void> {
-    this.#attempt += 1
-    this.#connectAbort?.abort(new RealtimeError('cancelled', 'The runner was closed'))
-    this.#connectAbort = undefined
-    this.#timers.clearAll()
-    this.#tools.cancelAll('The runner was closed')
+    this.#slot.cancelAttempts(new RealtimeError('cancelled', 'The runner was closed'))
     this.#mailbox.close()
-    const session = this.#detach()
-    this.#outbox.clear()
-    this.#deferredBridge = undefined
-    this.#state = transition(this.#state, { type: 'closed' }, this.#transitionOptions).state
+    const session = this.#slot.detach()
+    this.#outgoing.discard()
+    this.#mutation.discardBridge()
+    const { state, effects } = transition(this.#state, { type: 'closed' }, this.#machineOptions)
+    this.#state = state
+    for (const effect of effects) this.#run(effect)
     this.#setConnection('closed')
-    this.#events.end()
-    this.#events = new EventStream<RunnerEvent>()
+    this.#hub.endIterators()
     for (const waiter of this.#runWaiters.splice(0)) waiter.resolve()
     if (session) await session.close('client closed')
   }
 
-  // --- sending -----------------------------------------------------------------------------
+  // --- sending --------------------------------------------------------------------------------
 
-  /** PCM16 mono at the provider's input rate. Buffered (bounded) while reconnecting. */
+  /** PCM16 mono at the provider's input rate. Buffered (bounded) while (re)connecting. */
   sendAudio(pcm: Uint8Array): void {
-    this.#send({ type: 'audio.append', pcm })
+    this.#outgoing.send({ type: 'audio.append', pcm })
   }
 
   sendText(text: string): void {
-    this.#send({ type: 'text', text })
+    this.#outgoing.send({ type: 'text', text })
   }
 
   commitAudio(): void {
-    this.#send({ type: 'audio.commit' })
+    this.#outgoing.send({ type: 'audio.commit' })
   }
 
   clearAudio(): void {
-    this.#send({ type: 'audio.clear' })
+    this.#outgoing.send({ type: 'audio.clear' })
   }
 
   createResponse(options?: ResponseOptions): void {
-    this.#send(
-      options === undefined ? { type: 'response.create' } : { type: 'response.create', options },
+    this.#outgoing.send(
+      options ? { type: 'response.create', options } : { type: 'response.create' },
     )
   }
 
-  /**
-   * Stops the assistant now: local playback first, then the provider's response, then a
-   * truncation to what the user heard (where supported).
-   */
+  /** Stops the assistant now: playback first, then the response, then a truncation. */
   interrupt(): InterruptionResult {
     return this.#interrupt(false)
   }
@@ -321,305 +303,134 @@ export class RealtimeRunner<TContext = unknown> {
   }
 
   /**
-   * Any client event; `session.update` is turned into `updateSession` (the crate's
-   * `UpdateSession` intent), `tool.result` into `sendToolResponse`.
+   * Any client event; `session.update` becomes `updateSession` (the crate's `UpdateSession`
+   * intent) and `tool.result` becomes `sendToolResponse`.
    */
   async sendClientEvent(event: ClientEvent): Promise<void> {
     if (event.type === 'session.update') {
-      const options =
-        event.bridgeMessage === undefined ? {} : { bridgeMessage: event.bridgeMessage }
-      await this.updateSession(event.update, options)
-      return
-    }
-    if (event.type === 'tool.result') {
-      this.sendToolResponse(event.result)
-      return
-    }
-    this.#send(event)
+      const { bridgeMessage } = event
+      await this.updateSession(event.update, bridgeMessage === undefined ? {} : { bridgeMessage })
+    } else if (event.type === 'tool.result') this.sendToolResponse(event.result)
+    else this.#outgoing.send(event)
   }
 
   /**
    * Changes the session mid-call. The delta is validated (a bad one throws `invalid_config` and
-   * changes nothing), merged into the canonical config, then applied: in place where the provider
-   * can (OpenAI), otherwise through a resumption — now if the session is quiet, else queued until
-   * it is (a newer update replaces a queued one). The bridge message is sent as a user message
-   * after either path, exactly once.
+   * changes nothing) and merged into the canonical config, then applied in place where the
+   * provider can (OpenAI), otherwise through a resumption: now if the session is quiet, else
+   * queued until it is (a newer update replaces a queued one). The bridge message is sent as a
+   * user message after either path, exactly once.
    */
   async updateSession(
     delta: RunnerSessionUpdate,
     options: { bridgeMessage?: string } = {},
   ): Promise<UpdateSessionResult> {
-    const { tools: toolInputs, ...fields } = delta
+    const { tools, ...fields } = delta
     const parsed = parseSessionUpdate(fields)
-    const tools = toolInputs === undefined ? undefined : compileTools(toolInputs)
-    const previous = { config: this.#canonical, tools: this.#pendingTools }
-    this.#canonical = mergeSessionUpdate(
-      this.#canonical,
-      tools === undefined ? parsed : { ...parsed, tools: definitionsOf(tools) },
-    )
-    if (tools !== undefined) this.#pendingTools = tools
-    this.#version += 1
+    const compiled = tools === undefined ? undefined : compileTools(tools)
+    const checkpoint = this.#settings.merge(parsed, compiled)
     this.#notify()
-    return this.#applyCanonical(options.bridgeMessage, previous)
+    return this.#mutation.apply(options.bridgeMessage, checkpoint)
   }
 
-  /**
-   * Hands the conversation to a sub-agent of the active agent (what its `transfer_to_<name>`
-   * tool does). Throws `unknown_agent` for anything else.
-   */
+  /** Hands the conversation to a sub-agent of the active agent; `unknown_agent` otherwise. */
   async transferTo(name: string): Promise<UpdateSessionResult> {
-    if (!this.#agent) {
-      throw new RealtimeError(
-        'unknown_agent',
-        `Cannot transfer to "${name}": the runner has no agent`,
-      )
-    }
-    return this.#transfer(this.#agent.transferTarget(name))
+    return this.#transfer(this.#agent.target(name))
   }
 
-  // --- internals ---------------------------------------------------------------------------
+  // --- configuration, agents and connections -------------------------------------------------
 
-  /** What a `transfer_to_<name>` tool runs: the output reaches the model once this settles. */
-  async #handoff(target: RealtimeAgent<TContext>): Promise<void> {
-    await this.#transfer(target)
+  #initialSettings(options: RealtimeRunnerOptions<TContext>): SessionConfigState {
+    const { tools: configTools, ...config } = options.config ?? {}
+    const agent = this.#agent.resolve()
+    const tools = compileTools([
+      ...(configTools ?? []),
+      ...(options.tools ?? []),
+      ...(agent?.tools ?? []),
+    ])
+    const declared = tools.size > 0 || configTools !== undefined
+    const parsed = parseRealtimeConfig({
+      ...config,
+      ...(options.instruction === undefined ? {} : { instruction: options.instruction }),
+      ...(options.voice === undefined ? {} : { voice: options.voice }),
+      ...(agent === undefined ? {} : { instruction: agent.instruction }),
+      ...(agent?.voice === undefined ? {} : { voice: agent.voice }),
+      ...(declared ? { tools: definitionsOf(tools) } : {}),
+    })
+    return new SessionConfigState(parsed, tools)
   }
 
+  /** A transfer is a context mutation with the target's instructions, tools and voice. */
   async #transfer(target: RealtimeAgent<TContext>): Promise<UpdateSessionResult> {
-    const from = this.#agent?.name ?? ''
-    this.#agent = target
-    const resolved = target.resolve(this.#context, (next) => this.#handoff(next))
+    const { from, resolved } = this.#agent.switchTo(target)
     this.#emit({ type: 'agent.changed', from, to: target.name })
-    this.#notify()
+    const { instruction, tools, voice } = resolved
+    const bridge = target.handoffMessage
     return this.updateSession(
-      {
-        instruction: resolved.instruction,
-        tools: resolved.tools,
-        ...(resolved.voice === undefined ? {} : { voice: resolved.voice }),
-      },
-      target.handoffMessage === undefined ? {} : { bridgeMessage: target.handoffMessage },
+      { instruction, tools, ...(voice === undefined ? {} : { voice }) },
+      bridge === undefined ? {} : { bridgeMessage: bridge },
     )
-  }
-
-  async #applyCanonical(
-    bridgeMessage: string | undefined,
-    previous?: { config: RealtimeConfig; tools: Map<string, CompiledTool> },
-  ): Promise<UpdateSessionResult> {
-    const session = this.#session
-    if (!session || this.#connection !== 'connected') {
-      if (this.#state.status === 'resuming') {
-        this.#requestResumption(bridgeMessage)
-        return { kind: 'queued' }
-      }
-      if (bridgeMessage !== undefined) this.#deferredBridge = bridgeMessage
-      return { kind: 'stored' }
-    }
-    const version = this.#version
-    const tools = this.#pendingTools
-    let outcome
-    try {
-      outcome = await session.mutateContext(this.#canonical)
-    } catch (cause) {
-      const error = RealtimeError.from(cause, 'update_rejected')
-      // Undo only if no newer update landed meanwhile: the canonical config must describe what
-      // the provider runs, and a later update must not be rolled back by this one's failure.
-      if (previous && this.#version === version) {
-        this.#canonical = { ...previous.config, ...sessionResumptionOf(this.#canonical) }
-        this.#pendingTools = previous.tools
-        this.#version += 1
-        this.#sessionVersion = this.#version
-      }
-      this.#emitError(error)
-      throw error
-    }
-    if (session !== this.#session) return this.#applyCanonical(bridgeMessage)
-    if (outcome.kind === 'applied') {
-      this.#sessionVersion = Math.max(this.#sessionVersion, version)
-      this.#liveTools = tools
-      if (bridgeMessage !== undefined) this.#deferBridge(bridgeMessage)
-      return { kind: 'applied' }
-    }
-    const quiet = this.#state.status === 'idle'
-    this.#requestResumption(bridgeMessage)
-    return { kind: quiet ? 'resuming' : 'queued' }
-  }
-
-  #requestResumption(bridgeMessage: string | undefined): void {
-    this.#mailbox.post({
-      kind: 'machine',
-      event: {
-        type: 'resumption.requested',
-        config: this.#canonical,
-        at: this.#scheduler.now(),
-        ...(bridgeMessage === undefined ? {} : { bridgeMessage }),
-      },
-    })
-  }
-
-  /** Injects now when idle; otherwise at the next idle, so it never collides with a response. */
-  #deferBridge(message: string): void {
-    this.#deferredBridge = message
-    this.#flushBridge()
-  }
-
-  #flushBridge(): void {
-    const message = this.#deferredBridge
-    if (message === undefined || this.#state.status !== 'idle' || !this.#session) return
-    this.#deferredBridge = undefined
-    this.#injectBridge(message)
-  }
-
-  #injectBridge(message: string): void {
-    try {
-      this.#session?.sendText(message)
-    } catch (cause) {
-      // Not a resumption failure (the crate tore down a working session for this): report it.
-      this.#emitError(RealtimeError.from(cause, 'not_connected'))
-    }
-  }
-
-  #connectPlan(): ConnectPlan {
-    const config = this.#canonical
-    const canResume =
-      this.model.capabilities.sessionResumption && config.sessionResumption?.handle !== undefined
-    const plan: ConnectPlan = { config, version: this.#version, tools: this.#pendingTools }
-    // Without a resumable handle the conversation would be lost: re-seed it as text items.
-    if (!canResume) plan.seedItems = transcriptToSeedItems(this.#transcript)
-    return plan
-  }
-
-  #connectOnce(plan: ConnectPlan, signal: AbortSignal): Promise<RealtimeSession> {
-    return connectWithTimeout({
-      model: this.model,
-      config: plan.config,
-      signal,
-      scheduler: this.#scheduler,
-      timeoutMs: this.#connectTimeoutMs,
-      ...(plan.seedItems === undefined ? {} : { seedItems: plan.seedItems }),
-    })
   }
 
   async #open(): Promise<void> {
-    const attempt = ++this.#attempt
-    const controller = new AbortController()
-    this.#connectAbort = controller
     this.#setConnection('connecting')
-    const plan = this.#connectPlan()
-    let session: RealtimeSession
-    try {
-      session = await this.#connectOnce(plan, controller.signal)
-    } catch (cause) {
-      const error = RealtimeError.from(cause, 'connection_failed')
-      if (attempt !== this.#attempt) throw error
-      this.#outbox.clear()
-      this.#setConnection('failed')
-      this.#emitError(error)
-      throw error
+    const result = await this.#connector.open()
+    if (!result.ok) {
+      if (!result.superseded) {
+        this.#outgoing.discard()
+        this.#setConnection('failed')
+        this.#emitError(result.error)
+      }
+      throw result.error
     }
-    if (attempt !== this.#attempt) {
-      void session.close('runner closed while connecting')
-      throw new RealtimeError('cancelled', 'The runner was closed while connecting')
-    }
-    this.#bind(session, plan)
-    this.#setConnection('connected')
+    this.#bind(result.session, result.plan)
     this.#mailbox.post({ kind: 'machine', event: { type: 'connected' } })
     this.#afterConnected()
   }
 
-  #afterConnected(): void {
-    this.#flushBridge()
-    for (const event of this.#outbox.drain()) this.#deliver(event)
-    if (this.#sessionVersion !== this.#version) {
-      // An update landed while connecting with the older config: apply it now.
-      this.#applyCanonical(undefined).catch(() => {})
-    }
-  }
-
-  #startResumption(): void {
-    const attempt = ++this.#attempt
-    this.#connectAbort?.abort()
-    const controller = new AbortController()
-    this.#connectAbort = controller
-    const old = this.#detach()
-    this.#setConnection('reconnecting')
-    void (async () => {
-      // Break before make: Gemini rejects a resume while the old socket is still open.
-      if (old) await old.close('resuming').catch(() => {})
-      if (attempt !== this.#attempt) return
-      // Read at execution time, so a handle that arrived after queueing is used.
-      const plan = this.#connectPlan()
-      try {
-        const session = await this.#connectOnce(plan, controller.signal)
-        if (attempt !== this.#attempt) {
-          void session.close('superseded')
-          return
-        }
-        this.#mailbox.post({ kind: 'resumed', attempt, session, plan })
-      } catch (cause) {
-        if (attempt !== this.#attempt) return
-        const error = RealtimeError.from(cause, 'connection_failed')
-        this.#mailbox.post({ kind: 'resumeFailed', attempt, error })
-      }
-    })()
-  }
-
   #bind(session: RealtimeSession, plan: ConnectPlan): void {
-    this.#epoch += 1
-    const epoch = this.#epoch
-    let bound = true
-    const unsubscribe = session.subscribe((event) => {
-      if (bound) this.#mailbox.post({ kind: 'server', epoch, event })
+    this.#slot.bind(session, {
+      event: (epoch, event) => this.#mailbox.post({ kind: 'server', epoch, event }),
+      closed: (epoch, reason) => this.#mailbox.post({ kind: 'closed', epoch, reason }),
     })
-    void session.closed.then((reason) => {
-      if (bound) this.#mailbox.post({ kind: 'sessionClosed', epoch, reason })
-    })
-    this.#unbind = () => {
-      bound = false
-      unsubscribe()
-    }
-    this.#session = session
-    this.#sessionVersion = plan.version
-    this.#liveTools = plan.tools
+    this.#settings.opened(plan)
     this.#audio.reset()
     this.#tools.connectionChanged()
+    this.#setConnection('connected')
     this.#notify()
   }
 
-  #detach(): RealtimeSession | undefined {
-    const session = this.#session
-    this.#unbind?.()
-    this.#unbind = undefined
-    this.#session = undefined
-    this.#epoch += 1
-    if (session) this.#notify()
-    return session
+  #afterConnected(): void {
+    this.#mutation.flushBridge()
+    this.#outgoing.flush()
+    // An update landed while connecting with the older config: apply it now.
+    if (this.#settings.liveIsStale) this.#mutation.apply(undefined).catch(() => {})
   }
+
+  // --- the mailbox ----------------------------------------------------------------------------
 
   #handle(item: MailItem): void {
     switch (item.kind) {
       case 'server':
-        if (item.epoch === this.#epoch) this.#onServerEvent(item.event)
+        if (item.epoch === this.#slot.epoch) this.#onServerEvent(item.event)
         return
-      case 'sessionClosed':
-        if (item.epoch === this.#epoch) this.#onUnexpectedClose(item.reason)
+      case 'closed':
+        if (item.epoch === this.#slot.epoch) this.#onUnexpectedClose(item.reason)
         return
       case 'machine':
-        this.#apply(item.event)
-        return
-      case 'tool.outcome':
-        this.#tools.onOutcome(item.epoch, item.outcome)
-        return
+        return this.#apply(item.event)
+      case 'tool':
+        return this.#tools.onOutcome(item.epoch, item.outcome)
       case 'resumed':
-        if (item.attempt !== this.#attempt) {
+        if (!this.#slot.isCurrent(item.attempt)) {
           void item.session.close('superseded')
           return
         }
         this.#bind(item.session, item.plan)
-        this.#setConnection('connected')
         this.#apply({ type: 'resumption.succeeded' })
-        this.#afterConnected()
-        return
+        return this.#afterConnected()
       case 'resumeFailed':
-        if (item.attempt === this.#attempt)
+        if (this.#slot.isCurrent(item.attempt))
           this.#apply({ type: 'resumption.failed', error: item.error })
         return
     }
@@ -627,6 +438,7 @@ export class RealtimeRunner<TContext = unknown> {
 
   #onServerEvent(event: ServerEvent): void {
     this.#audio.observe(event)
+    // The state changes before the event is dispatched, as in the crate.
     switch (event.type) {
       case 'response.started':
       case 'response.done':
@@ -643,10 +455,8 @@ export class RealtimeRunner<TContext = unknown> {
         break
       case 'resumption.update':
         // Only a resumable update carries a usable handle (the crate read a field that does not
-        // exist and never stored one). It lives in the canonical config, so no update drops it.
-        if (event.resumable && event.handle !== undefined) {
-          this.#canonical = withResumptionHandle(this.#canonical, event.handle)
-        }
+        // exist). Kept in the canonical config, so no later update drops it.
+        if (event.resumable && event.handle !== undefined) this.#settings.storeHandle(event.handle)
         break
       case 'error':
         this.#lastError = event.error
@@ -656,19 +466,19 @@ export class RealtimeRunner<TContext = unknown> {
         break
     }
     this.#emit(event)
-    if (event.type === 'tool.call') this.#tools.onCall(event, this.#epoch)
+    if (event.type === 'tool.call') this.#tools.onCall(event, this.#slot.epoch)
     else if (event.type === 'tool.cancelled') this.#tools.onCancelled(event.callIds)
     else if (event.type === 'speech.started' && this.#shouldBargeIn()) this.#interrupt(true)
   }
 
   #shouldBargeIn(): boolean {
-    if (this.#canonical.interruptionDetection !== 'automatic') return false
+    if (this.#settings.config.interruptionDetection !== 'automatic') return false
     return this.#audio.producing !== undefined || this.#playback?.isPlaying?.() === true
   }
 
   #interrupt(automatic: boolean): InterruptionResult {
     const result = interruptAssistant({
-      session: this.#session,
+      session: this.#slot.session,
       playback: this.#playback,
       tracker: this.#audio,
       responseActive: activityOf(this.#state).responseActive,
@@ -678,7 +488,7 @@ export class RealtimeRunner<TContext = unknown> {
   }
 
   #onUnexpectedClose(reason: DisconnectReason): void {
-    this.#detach()
+    this.#slot.detach()
     this.#emit({ type: 'disconnected', reason, expected: false })
     if (!this.#autoReconnect) {
       void this.close()
@@ -688,165 +498,79 @@ export class RealtimeRunner<TContext = unknown> {
     this.#apply({ type: 'disconnected', at: this.#scheduler.now() })
   }
 
+  // --- the state machine's effects ------------------------------------------------------------
+
   #apply(event: RunnerMachineEvent): void {
-    const { state, effects } = transition(this.#state, event, this.#transitionOptions)
+    const { state, effects } = transition(this.#state, event, this.#machineOptions)
     if (state !== this.#state) {
       this.#state = state
       this.#notify()
     }
     for (const effect of effects) this.#run(effect)
-    this.#flushBridge()
+    this.#mutation.flushBridge()
   }
 
   #run(effect: RunnerEffect): void {
+    const post = (event: RunnerMachineEvent) => () => this.#mailbox.post({ kind: 'machine', event })
     switch (effect.type) {
-      case 'startResumption':
-        this.#startResumption()
-        return
+      case 'startResumption': {
+        const old = this.#slot.detach()
+        this.#setConnection('reconnecting')
+        return this.#connector.resume(old)
+      }
       case 'scheduleRetry': {
         const delay = jitterDelay(this.#policy, effect.delayMs, this.#random)
-        this.#timers.start('retry', delay, () =>
-          this.#mailbox.post({ kind: 'machine', event: { type: 'retry.due' } }),
-        )
-        return
+        return this.#timers.start('retry', delay, post({ type: 'retry.due' }))
       }
       case 'scheduleDeadline':
-        this.#timers.start('deadline', effect.delayMs, () =>
-          this.#mailbox.post({ kind: 'machine', event: { type: 'goAway.deadline' } }),
-        )
-        return
+        return this.#timers.start('deadline', effect.delayMs, post({ type: 'goAway.deadline' }))
       case 'cancelDeadline':
-        this.#timers.clear('deadline')
-        return
+        return this.#timers.clear('deadline')
       case 'cancelTimers':
-        this.#timers.clearAll()
-        return
+        return this.#timers.clearAll()
       case 'requestResponse':
         try {
-          this.#session?.createResponse()
+          this.#slot.session?.createResponse()
         } catch (cause) {
           this.#emitError(RealtimeError.from(cause, 'not_connected'))
         }
         return
       case 'abortTools':
-        this.#tools.cancelAll('The runner was closed')
-        return
+        return this.#tools.cancelAll('The runner was closed')
       case 'injectBridgeMessage':
-        this.#deferBridge(effect.message)
+        return this.#mutation.queueBridge(effect.message)
+      case 'resumptionFailed': {
+        const error = new RealtimeError(
+          'resumption_failed',
+          `Could not reconnect after ${effect.pending.attempts} attempt(s): ${effect.error.message}`,
+          { cause: effect.error, retriable: false },
+        )
+        this.#outgoing.discard()
+        this.#setConnection('failed')
+        this.#emitError(error)
+        for (const waiter of this.#runWaiters.splice(0)) waiter.reject(error)
         return
-      case 'resumptionFailed':
-        this.#resumptionFailed(effect.pending, effect.error)
-        return
+      }
     }
   }
 
-  #resumptionFailed(pending: PendingResumption, cause: RealtimeError): void {
-    const error = new RealtimeError(
-      'resumption_failed',
-      `Could not reconnect after ${pending.attempts} attempt(s): ${cause.message}`,
-      { cause, retriable: false },
-    )
-    this.#outbox.clear()
-    this.#setConnection('failed')
-    this.#emitError(error)
-    for (const waiter of this.#runWaiters.splice(0)) waiter.reject(error)
-  }
-
-  #send(event: ClientEvent): void {
-    if (this.#session && this.#connection === 'connected') {
-      this.#deliver(event)
-      return
-    }
-    if (this.#connection === 'connecting' || this.#connection === 'reconnecting') {
-      const dropped = this.#outbox.dropped.chunks
-      this.#outbox.push(event)
-      if (this.#outbox.dropped.chunks !== dropped) this.#notify()
-      return
-    }
-    throw new RealtimeError(
-      'not_connected',
-      `Cannot send "${event.type}": the runner is not connected (status "${this.#connection}")`,
-    )
-  }
-
-  #deliver(event: ClientEvent): void {
-    const session = this.#session
-    if (!session) return
-    switch (event.type) {
-      case 'audio.append':
-        return session.sendAudio(event.pcm)
-      case 'text':
-        return event.role === undefined ? session.sendText(event.text) : session.sendEvent(event)
-      case 'audio.commit':
-        return session.commitAudio()
-      case 'audio.clear':
-        return session.clearAudio()
-      case 'response.create':
-        return session.createResponse(event.options)
-      default:
-        return session.sendEvent(event)
-    }
-  }
+  // --- plumbing -------------------------------------------------------------------------------
 
   #emit(event: RunnerEvent): void {
-    if (!lifecycleTypes.has(event.type)) {
+    if (!lifecycleEvents.has(event.type)) {
       const next = reduceTranscript(this.#transcript, event as TranscriptEvent)
       if (next !== this.#transcript) {
         this.#transcript = next
         this.#notify()
       }
     }
-    this.#callHandlers(event)
-    for (const listener of [...this.#eventListeners]) {
-      try {
-        listener(event)
-      } catch (error) {
-        console.error(error)
-      }
-    }
-    this.#events.push(event)
-  }
-
-  #callHandlers(event: RunnerEvent): void {
-    const handlers = this.#handlers
-    try {
-      handlers.onEvent?.(event)
-      switch (event.type) {
-        case 'audio.delta':
-          return handlers.onAudio?.(event.pcm, event)
-        case 'text.delta':
-          return handlers.onText?.(event.delta, event)
-        case 'transcript.delta':
-          return handlers.onTranscript?.(event.delta, event)
-        case 'speech.started':
-          return handlers.onSpeechStarted?.(event)
-        case 'speech.stopped':
-          return handlers.onSpeechStopped?.(event)
-        case 'response.done':
-          return handlers.onResponseDone?.(event)
-        case 'tool.call':
-          return handlers.onToolCall?.(event)
-        case 'tool.finished':
-          return handlers.onToolResult?.(event)
-        case 'error':
-          return handlers.onError?.(event.error)
-        case 'disconnected':
-          return handlers.onDisconnect?.(event.reason, event.expected)
-        case 'connection.status':
-          return handlers.onConnectionStatus?.(event.status)
-        default:
-          return
-      }
-    } catch (error) {
-      // An app callback bug must not stop the runner, but it must not vanish either.
-      console.error(error)
-    }
+    this.#hub.emit(event)
   }
 
   #emitError(error: RealtimeError): void {
     this.#lastError = error
-    this.#emit({ type: 'error', error })
     this.#notify()
+    this.#emit({ type: 'error', error })
   }
 
   #setConnection(status: ConnectionStatus): void {
@@ -873,21 +597,11 @@ export class RealtimeRunner<TContext = unknown> {
       connection: this.#connection,
       state: this.#state,
       pendingResumption: pendingOf(this.#state),
-      sessionId: this.#session?.id,
-      agent: this.#agent?.name,
+      sessionId: this.#slot.session?.id,
+      agent: this.#agent.name,
       items: this.#transcript.items,
       lastError: this.#lastError,
-      droppedAudio: this.#outbox.dropped,
+      droppedAudio: this.#outgoing.dropped,
     }
   }
-}
-
-function definitionsOf(tools: Map<string, CompiledTool>) {
-  return [...tools.values()].map((tool) => tool.definition)
-}
-
-function sessionResumptionOf(config: RealtimeConfig): Partial<RealtimeConfig> {
-  return config.sessionResumption === undefined
-    ? {}
-    : { sessionResumption: config.sessionResumption }
 }

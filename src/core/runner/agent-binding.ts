@@ -1,0 +1,58 @@
+import type { RealtimeAgent, ResolvedAgent } from '../agent'
+import { RealtimeError } from '../errors'
+import type { ToolCallbacks } from './tool-executor'
+
+/**
+ * The runner's active agent. A `transfer_to_<name>` tool (or `runner.transferTo`) switches it;
+ * the tool callbacks of the active agent apply to every call that starts afterwards.
+ */
+export class AgentBinding<TContext> {
+  readonly #context: TContext
+  readonly #onTransfer: (target: RealtimeAgent<TContext>) => Promise<void>
+  #agent: RealtimeAgent<TContext> | undefined
+
+  constructor(
+    agent: RealtimeAgent<TContext> | undefined,
+    context: TContext,
+    onTransfer: (target: RealtimeAgent<TContext>) => Promise<void>,
+  ) {
+    this.#agent = agent
+    this.#context = context
+    this.#onTransfer = onTransfer
+  }
+
+  get name(): string | undefined {
+    return this.#agent?.name
+  }
+
+  /** The active agent's session fields, with transfer tools wired to the runner. */
+  resolve(): ResolvedAgent | undefined {
+    return this.#agent?.resolve(this.#context, this.#onTransfer)
+  }
+
+  callbacks(): ToolCallbacks {
+    const agent = this.#agent
+    return {
+      ...(agent?.beforeToolCall ? { before: agent.beforeToolCall } : {}),
+      ...(agent?.afterToolCall ? { after: agent.afterToolCall } : {}),
+    }
+  }
+
+  /** The sub-agent called `name`; `unknown_agent` for anything else. */
+  target(name: string): RealtimeAgent<TContext> {
+    if (!this.#agent) {
+      throw new RealtimeError(
+        'unknown_agent',
+        `Cannot transfer to "${name}": the runner has no agent`,
+      )
+    }
+    return this.#agent.transferTarget(name)
+  }
+
+  /** Makes `target` active; returns the previous agent's name and the target's fields. */
+  switchTo(target: RealtimeAgent<TContext>): { from: string; resolved: ResolvedAgent } {
+    const from = this.#agent?.name ?? ''
+    this.#agent = target
+    return { from, resolved: target.resolve(this.#context, this.#onTransfer) }
+  }
+}

@@ -1,0 +1,101 @@
+import { RealtimeError } from '../errors'
+import type { RealtimeSession } from '../session'
+import type { UpdateSessionResult } from './options'
+import type { ConfigCheckpoint, SessionConfigState } from './session-config'
+import type { RunnerMachineEvent, RunnerStatus } from './state'
+
+export interface ContextMutationHost {
+  settings: SessionConfigState
+  /** The open session, when the connection status is `connected`. */
+  liveSession(): RealtimeSession | undefined
+  status(): RunnerStatus
+  now(): number
+  /** Feed the state machine (through the mailbox). */
+  machine(event: RunnerMachineEvent): void
+  emitError(error: RealtimeError): void
+}
+
+/**
+ * Applies the canonical config to the live connection after a merge, and owns the bridge
+ * message that follows a change.
+ *
+ * - Not connected: the change is stored and used by the next connect; the bridge waits for it.
+ * - The session applies it in place (OpenAI): its tools go live; the bridge is sent at the next
+ *   idle, so it never collides with a response in progress.
+ * - The session needs a resumption (Gemini): the state machine runs it now or queues it.
+ * - The provider refuses it: the merge is rolled back (unless a newer one landed) and the typed
+ *   error is both thrown and emitted.
+ */
+export class ContextMutation {
+  readonly #host: ContextMutationHost
+  #bridge: string | undefined
+
+  constructor(host: ContextMutationHost) {
+    this.#host = host
+  }
+
+  async apply(
+    bridgeMessage: string | undefined,
+    checkpoint?: ConfigCheckpoint,
+  ): Promise<UpdateSessionResult> {
+    const host = this.#host
+    const session = host.liveSession()
+    if (!session) {
+      if (host.status() === 'resuming') {
+        this.#requestResumption(bridgeMessage)
+        return { kind: 'queued' }
+      }
+      if (bridgeMessage !== undefined) this.#bridge = bridgeMessage
+      return { kind: 'stored' }
+    }
+    const { version, tools } = host.settings
+    let outcome
+    try {
+      outcome = await session.mutateContext(host.settings.config)
+    } catch (cause) {
+      const error = RealtimeError.from(cause, 'update_rejected')
+      if (checkpoint) host.settings.rollback(checkpoint, version)
+      host.emitError(error)
+      throw error
+    }
+    // The connection was replaced meanwhile; the new one started from the canonical config.
+    if (session !== host.liveSession()) return this.apply(bridgeMessage)
+    if (outcome.kind === 'applied') {
+      host.settings.applied(version, tools)
+      if (bridgeMessage !== undefined) this.queueBridge(bridgeMessage)
+      return { kind: 'applied' }
+    }
+    const quiet = host.status() === 'idle'
+    this.#requestResumption(bridgeMessage)
+    return { kind: quiet ? 'resuming' : 'queued' }
+  }
+
+  /** Sends `message` as a user message at the next idle moment of a live session. */
+  queueBridge(message: string): void {
+    this.#bridge = message
+    this.flushBridge()
+  }
+
+  flushBridge(): void {
+    const message = this.#bridge
+    const session = this.#host.liveSession()
+    if (message === undefined || !session || this.#host.status() !== 'idle') return
+    this.#bridge = undefined
+    try {
+      session.sendText(message)
+    } catch (cause) {
+      // Not a resumption failure (the crate tore a working session down for this): report it.
+      this.#host.emitError(RealtimeError.from(cause, 'not_connected'))
+    }
+  }
+
+  discardBridge(): void {
+    this.#bridge = undefined
+  }
+
+  #requestResumption(bridgeMessage: string | undefined): void {
+    const config = this.#host.settings.config
+    const event: RunnerMachineEvent = { type: 'resumption.requested', config, at: this.#host.now() }
+    this.#host.machine(bridgeMessage === undefined ? event : { ...event, bridgeMessage })
+  }
+}

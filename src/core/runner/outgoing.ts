@@ -1,0 +1,75 @@
+import { RealtimeError } from '../errors'
+import type { ClientEvent } from '../events'
+import type { RealtimeSession } from '../session'
+import type { ConnectionStatus } from './options'
+import { Outbox } from './outbox'
+
+/**
+ * The app's outgoing messages: delivered at once on an open connection, held in the bounded
+ * outbox while (re)connecting and replayed in order afterwards, refused with `not_connected`
+ * when no connection is open or coming (so a caller never believes a message went out).
+ */
+export interface OutgoingHost {
+  session(): RealtimeSession | undefined
+  connection(): ConnectionStatus
+  /** The dropped-audio counters changed. */
+  dropped(): void
+}
+
+export class Outgoing {
+  readonly #host: OutgoingHost
+  readonly #outbox: Outbox
+
+  constructor(host: OutgoingHost, maxAudioBytes: number) {
+    this.#host = host
+    this.#outbox = new Outbox(maxAudioBytes)
+  }
+
+  get dropped(): { chunks: number; bytes: number } {
+    return this.#outbox.dropped
+  }
+
+  send(event: ClientEvent): void {
+    const connection = this.#host.connection()
+    if (this.#host.session() && connection === 'connected') return this.#deliver(event)
+    if (connection === 'connecting' || connection === 'reconnecting') {
+      const before = this.#outbox.dropped.chunks
+      this.#outbox.push(event)
+      if (this.#outbox.dropped.chunks !== before) this.#host.dropped()
+      return
+    }
+    throw new RealtimeError(
+      'not_connected',
+      `Cannot send "${event.type}": the runner is not connected (status "${connection}")`,
+    )
+  }
+
+  /** Replays what was held while connecting, oldest first. */
+  flush(): void {
+    for (const event of this.#outbox.drain()) this.#deliver(event)
+  }
+
+  /** Discards what was held (the connection failed or the runner closed); audio is counted. */
+  discard(): void {
+    this.#outbox.clear()
+  }
+
+  #deliver(event: ClientEvent): void {
+    const session = this.#host.session()
+    if (!session) return
+    switch (event.type) {
+      case 'audio.append':
+        return session.sendAudio(event.pcm)
+      case 'text':
+        return event.role === undefined ? session.sendText(event.text) : session.sendEvent(event)
+      case 'audio.commit':
+        return session.commitAudio()
+      case 'audio.clear':
+        return session.clearAudio()
+      case 'response.create':
+        return session.createResponse(event.options)
+      default:
+        return session.sendEvent(event)
+    }
+  }
+}
