@@ -132,7 +132,7 @@ export type {
 
 // --- runner, agent, transcript, store (src/core/runner, agent.ts, transcript.ts, store.ts) ---
 export { RealtimeRunner } from './runner/runner'
-export type { RunnerSessionUpdate } from './runner/runner'
+export type { RunnerSessionUpdate } from './runner/engine'
 export type {
   ConnectionStatus,
   ConnectionStatusEvent,

@@ -1,3 +1,4 @@
+import type { RealtimeConfig } from '../config'
 import type { ServerEvent } from '../events'
 import type { RealtimeSession } from '../session'
 
@@ -125,4 +126,41 @@ export function interruptAssistant(options: {
     }
   }
   return result
+}
+
+/**
+ * Barge-in for the runner: tracks the assistant's audio and decides, on user speech, whether the
+ * assistant is audible (audio still arriving, or the playback hook says it is still playing).
+ */
+export class BargeIn {
+  readonly #playback: PlaybackController | undefined
+  readonly #tracker = new AssistantAudioTracker()
+
+  constructor(playback: PlaybackController | undefined) {
+    this.#playback = playback
+  }
+
+  observe(event: ServerEvent): void {
+    this.#tracker.observe(event)
+  }
+
+  /** A new connection: nothing of the old one is playing or being produced. */
+  reset(): void {
+    this.#tracker.reset()
+  }
+
+  /** `interruptionDetection: 'automatic'` and the assistant is audible. */
+  shouldInterrupt(config: RealtimeConfig): boolean {
+    if (config.interruptionDetection !== 'automatic') return false
+    return this.#tracker.producing !== undefined || this.#playback?.isPlaying?.() === true
+  }
+
+  interrupt(session: RealtimeSession | undefined, responseActive: boolean): InterruptionResult {
+    return interruptAssistant({
+      session,
+      playback: this.#playback,
+      tracker: this.#tracker,
+      responseActive,
+    })
+  }
 }

@@ -1,78 +1,32 @@
-import type { RealtimeAgent } from '../agent'
-import { parseRealtimeConfig, parseSessionUpdate } from '../config'
-import type { RealtimeConfig, SessionUpdateInput } from '../config'
-import { RealtimeError } from '../errors'
-import type { ClientEvent, ResponseOptions, ServerEvent } from '../events'
-import type { DisconnectReason, RealtimeModel, RealtimeSession } from '../session'
-import { emptyTranscript, reduceTranscript, transcriptToSeedItems } from '../transcript'
-import type { TranscriptEvent } from '../transcript'
-import { defaultReconnectPolicy, jitterDelay } from './backoff'
-import type { ReconnectPolicy } from './backoff'
-import { AgentBinding } from './agent-binding'
-import { Connector } from './connector'
-import { ContextMutation } from './context-mutation'
-import { RunnerEventHub } from './event-hub'
-import { AssistantAudioTracker, interruptAssistant } from './interruption'
-import type { InterruptionResult, PlaybackController } from './interruption'
-import { Mailbox } from './mailbox'
+import type { RealtimeConfig } from '../config'
+import type { ClientEvent, ResponseOptions } from '../events'
+import type { RealtimeModel } from '../session'
+import { RunnerEngine } from './engine'
+import type { RunnerSessionUpdate } from './engine'
+import type { InterruptionResult } from './interruption'
 import type {
-  ConnectionStatus,
   RealtimeRunnerOptions,
   RunnerEvent,
   RunnerSnapshot,
   UpdateSessionResult,
 } from './options'
-import { Outgoing } from './outgoing'
-import { TimerSet, defaultScheduler } from './scheduler'
-import type { Scheduler } from './scheduler'
-import { SessionConfigState, definitionsOf } from './session-config'
-import type { ConnectPlan } from './session-config'
-import { SessionSlot } from './session-slot'
-import { activityOf, idleState, pendingOf } from './state'
-import type { RunnerEffect, RunnerMachineEvent, RunnerState } from './state'
-import { ToolCalls } from './tool-calls'
 import type { ToolResponseInput } from './tool-calls'
-import { ToolExecutor } from './tool-executor'
-import type { ToolOutcome } from './tool-executor'
-import { compileTools } from './tools'
-import type { ToolInput } from './tools'
-import { transition } from './transition'
-import type { TransitionOptions } from './transition'
-
-/** A sparse session change; `tools` may carry handlers. */
-export type RunnerSessionUpdate = Omit<SessionUpdateInput, 'tools'> & {
-  tools?: readonly ToolInput[] | undefined
-}
-
-type MailItem =
-  | { kind: 'server'; epoch: number; event: ServerEvent }
-  | { kind: 'closed'; epoch: number; reason: DisconnectReason }
-  | { kind: 'machine'; event: RunnerMachineEvent }
-  | { kind: 'tool'; epoch: number; outcome: ToolOutcome }
-  | { kind: 'resumed'; attempt: number; session: RealtimeSession; plan: ConnectPlan }
-  | { kind: 'resumeFailed'; attempt: number; error: RealtimeError }
-
-const lifecycleEvents = new Set([
-  'connection.status',
-  'disconnected',
-  'playback.interrupted',
-  'agent.changed',
-])
 
 /**
- * Owns one realtime session at a time and keeps it useful: runs tools, tracks the conversation,
+ * Owns one realtime session at a time and keeps it useful: runs tools, keeps the transcript,
  * applies config changes (live, or through a resumption when the provider needs one), resumes
  * after go-aways and network drops, and stops the assistant on barge-in. The TypeScript port of
  * the Rust crate's `RealtimeRunner`, with the defects of its reference §8 fixed.
  *
- * Everything the runner reacts to (provider events, tool results, timers, connect results) goes
- * through one in-order mailbox into a pure state machine (`transition`); its effects are run here.
+ * Observe it three ways: `handlers` callbacks (options), `onEvent` listeners, or `for await`
+ * over the runner; read its state with `getState()`/`subscribe()` (or a `createRealtimeStore`).
  *
  * @example
  * const runner = new RealtimeRunner({
- *   model: new OpenAIRealtimeModel({ apiKey }),
+ *   model,
  *   instruction: 'You are a friendly concierge.',
  *   tools: [weatherTool],
+ *   config: { interruptionDetection: 'automatic' },
  *   handlers: { onAudio: (pcm) => player.enqueue(pcm) },
  * })
  * await runner.connect()
@@ -83,525 +37,167 @@ const lifecycleEvents = new Set([
  */
 export class RealtimeRunner<TContext = unknown> {
   readonly model: RealtimeModel
-  readonly #scheduler: Scheduler
-  readonly #random: () => number
-  readonly #policy: ReconnectPolicy
-  readonly #machineOptions: TransitionOptions
-  readonly #autoReconnect: boolean
-  readonly #playback: PlaybackController | undefined
-  readonly #timers: TimerSet<'retry' | 'deadline'>
-  readonly #mailbox = new Mailbox<MailItem>(
-    (item) => this.#handle(item),
-    (error) => console.error(error),
-  )
-  readonly #hub: RunnerEventHub
-  readonly #snapshotListeners = new Set<(snapshot: RunnerSnapshot) => void>()
-  readonly #slot = new SessionSlot()
-  readonly #settings: SessionConfigState
-  readonly #outgoing: Outgoing
-  readonly #tools: ToolCalls
-  readonly #agent: AgentBinding<TContext>
-  readonly #connector: Connector
-  readonly #mutation: ContextMutation
-  readonly #audio = new AssistantAudioTracker()
-  #state: RunnerState = idleState
-  #connection: ConnectionStatus = 'idle'
-  #connecting: Promise<void> | undefined
-  #transcript = emptyTranscript
-  #lastError: RealtimeError | undefined
-  #snapshot: RunnerSnapshot
-  #runWaiters: Array<{ resolve: () => void; reject: (error: RealtimeError) => void }> = []
+  readonly #engine: RunnerEngine<TContext>
 
+  /** Validates the options: a bad config or tool throws `invalid_config` naming the field. */
   constructor(options: RealtimeRunnerOptions<TContext>) {
     this.model = options.model
-    this.#scheduler = options.scheduler ?? defaultScheduler
-    this.#random = options.random ?? Math.random
-    this.#policy = { ...defaultReconnectPolicy, ...options.reconnect }
-    this.#autoReconnect = options.autoReconnect ?? true
-    this.#playback = options.playback
-    this.#agent = new AgentBinding(options.agent, options.context as TContext, async (target) => {
-      await this.#transfer(target)
-    })
-    this.#machineOptions = {
-      responseAfterToolOutputs: this.model.capabilities.responseAfterToolOutputs,
-      reconnect: this.#policy,
-      goAwayMarginMs: options.goAwayMarginMs ?? 2_000,
-    }
-    this.#hub = new RunnerEventHub(options.handlers)
-    this.#timers = new TimerSet(this.#scheduler)
-    this.#settings = this.#initialSettings(options)
-    const bytesPerMs = (this.model.capabilities.inputSampleRate * 2) / 1000
-    this.#outgoing = new Outgoing(
-      {
-        session: () => this.#slot.session,
-        connection: () => this.#connection,
-        dropped: () => this.#notify(),
-      },
-      (options.maxBufferedAudioMs ?? 5_000) * bytesPerMs,
-    )
-    this.#connector = new Connector({
-      model: this.model,
-      scheduler: this.#scheduler,
-      timeoutMs: options.connectTimeoutMs ?? 15_000,
-      slot: this.#slot,
-      settings: this.#settings,
-      seedItems: () => transcriptToSeedItems(this.#transcript),
-      resumed: (attempt, session, plan) =>
-        this.#mailbox.post({ kind: 'resumed', attempt, session, plan }),
-      resumeFailed: (attempt, error) =>
-        this.#mailbox.post({ kind: 'resumeFailed', attempt, error }),
-    })
-    this.#mutation = new ContextMutation({
-      settings: this.#settings,
-      liveSession: () => (this.#connection === 'connected' ? this.#slot.session : undefined),
-      status: () => this.#state.status,
-      now: () => this.#scheduler.now(),
-      machine: (event) => this.#mailbox.post({ kind: 'machine', event }),
-      emitError: (error) => this.#emitError(error),
-    })
-    const executor = new ToolExecutor({
-      maxConcurrentTools: Math.max(1, options.maxConcurrentTools ?? 4),
-      toolTimeoutMs: options.toolTimeoutMs ?? 30_000,
-      scheduler: this.#scheduler,
-    })
-    this.#tools = new ToolCalls(
-      {
-        epoch: () => this.#slot.epoch,
-        session: () => this.#slot.session,
-        tool: (name) => this.#settings.liveTool(name),
-        callbacks: () => this.#agent.callbacks(),
-        autoExecute: options.autoExecuteTools ?? true,
-        autoRespond: options.autoRespondTools ?? true,
-        machine: (event) => this.#mailbox.post({ kind: 'machine', event }),
-        outcome: (epoch, outcome) => this.#mailbox.post({ kind: 'tool', epoch, outcome }),
-        emit: (event) => this.#emit(event),
-      },
-      executor,
-    )
-    this.#snapshot = this.#buildSnapshot()
+    this.#engine = new RunnerEngine(options)
   }
 
   // --- observation ----------------------------------------------------------------------------
 
   /** The current snapshot; the same object until something changes. */
   getState(): RunnerSnapshot {
-    return this.#snapshot
+    return this.#engine.snapshot
   }
 
   /** Called synchronously with every new snapshot. Returns the unsubscribe function. */
   subscribe(listener: (snapshot: RunnerSnapshot) => void): () => void {
-    const entry = (snapshot: RunnerSnapshot): void => listener(snapshot)
-    this.#snapshotListeners.add(entry)
-    return () => this.#snapshotListeners.delete(entry)
+    return this.#engine.subscribeSnapshots(listener)
   }
 
   /** Called synchronously with every event, in order. Returns the unsubscribe function. */
   onEvent(listener: (event: RunnerEvent) => void): () => void {
-    return this.#hub.subscribe(listener)
+    return this.#engine.hub.subscribe(listener)
   }
 
-  /** Iterates over events from now until `close()`. */
+  /** Iterates over events from now until `close()`, when the loop ends. */
   events(): AsyncIterableIterator<RunnerEvent> {
-    return this.#hub.iterate()
+    return this.#engine.hub.iterate()
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<RunnerEvent> {
     return this.events()
   }
 
-  /** The canonical config: every update merged, with the newest resumable handle. */
+  /** The canonical config: every update merged in, with the newest resumable handle. */
   get config(): RealtimeConfig {
-    return this.#settings.config
+    return this.#engine.settings.config
   }
 
+  /** The current connection's id (a reconnect gets a new one). */
   get sessionId(): string | undefined {
-    return this.#slot.session?.id
+    return this.#engine.slot.session?.id
   }
 
   isConnected(): boolean {
-    return this.#connection === 'connected' && this.#slot.session?.isConnected() === true
+    return (
+      this.#engine.connection === 'connected' && this.#engine.slot.session?.isConnected() === true
+    )
   }
 
   // --- lifecycle ------------------------------------------------------------------------------
 
   /**
    * Opens the session. While connecting it returns the same promise, and while connected or
-   * reconnecting it does nothing, so calling it twice never leaks a session. Rejects with a typed
-   * error, and the connection status becomes `failed`.
+   * reconnecting it does nothing, so calling it twice never leaks a session. Rejects with a
+   * typed error (`connection_failed`, `auth_failed`, `timeout`, …); the status becomes `failed`.
+   * After a failure or `close()` it connects again, with everything merged so far.
    */
   connect(): Promise<void> {
-    if (this.#connecting) return this.#connecting
-    if (this.#connection === 'connected' || this.#connection === 'reconnecting') {
-      return Promise.resolve()
-    }
-    this.#mailbox.reopen()
-    this.#connecting = this.#open().finally(() => {
-      this.#connecting = undefined
-    })
-    return this.#connecting
+    return this.#engine.connect()
   }
 
-  /** Connects if needed, then resolves when the runner closes (rejects when it fails). */
-  async run(): Promise<void> {
-    await this.connect()
-    if (this.#connection === 'closed') return
-    return new Promise((resolve, reject) => this.#runWaiters.push({ resolve, reject }))
+  /**
+   * Connects if needed, then resolves when the runner is closed, or rejects with
+   * `resumption_failed` when it gives up reconnecting (the crate's `run()` loop, push-based).
+   */
+  run(): Promise<void> {
+    return this.#engine.run()
   }
 
   /**
    * Closes the session and stops everything: timers, tools (their signals abort), connects in
-   * flight, iterators and `run()`. Snapshot and event subscribers stay and see `closed`.
+   * flight, iterators and `run()`. Snapshot and event subscribers stay, and see `closed`.
    */
-  async close(): Promise<void> {
-    this.#slot.cancelAttempts(new RealtimeError('cancelled', 'The runner was closed'))
-    this.#mailbox.close()
-    const session = this.#slot.detach()
-    this.#outgoing.discard()
-    this.#mutation.discardBridge()
-    const { state, effects } = transition(this.#state, { type: 'closed' }, this.#machineOptions)
-    this.#state = state
-    for (const effect of effects) this.#run(effect)
-    this.#setConnection('closed')
-    this.#hub.endIterators()
-    for (const waiter of this.#runWaiters.splice(0)) waiter.resolve()
-    if (session) await session.close('client closed')
+  close(): Promise<void> {
+    return this.#engine.close()
   }
 
   // --- sending --------------------------------------------------------------------------------
+  // Each throws `not_connected` when no connection is open or coming. While (re)connecting,
+  // messages are held and sent in order once connected (audio bounded, drop-oldest, counted).
 
-  /** PCM16 mono at the provider's input rate. Buffered (bounded) while (re)connecting. */
+  /** PCM16 little-endian mono at `model.capabilities.inputSampleRate`. */
   sendAudio(pcm: Uint8Array): void {
-    this.#outgoing.send({ type: 'audio.append', pcm })
+    this.#engine.outgoing.send({ type: 'audio.append', pcm })
   }
 
+  /** A user text message. */
   sendText(text: string): void {
-    this.#outgoing.send({ type: 'text', text })
+    this.#engine.outgoing.send({ type: 'text', text })
   }
 
+  /** Ends the user's turn when turn detection is off. */
   commitAudio(): void {
-    this.#outgoing.send({ type: 'audio.commit' })
+    this.#engine.outgoing.send({ type: 'audio.commit' })
   }
 
   clearAudio(): void {
-    this.#outgoing.send({ type: 'audio.clear' })
+    this.#engine.outgoing.send({ type: 'audio.clear' })
   }
 
+  /** Asks for a response (a no-op on providers that answer on their own). */
   createResponse(options?: ResponseOptions): void {
-    this.#outgoing.send(
+    this.#engine.outgoing.send(
       options ? { type: 'response.create', options } : { type: 'response.create' },
     )
   }
 
-  /** Stops the assistant now: playback first, then the response, then a truncation. */
+  /**
+   * Stops the assistant now: the `playback` hook first (so the speakers go quiet at once), then
+   * the response in progress, then a truncation to what the user heard where the provider
+   * supports it. With `interruptionDetection: 'automatic'` the runner does this on user speech.
+   */
   interrupt(): InterruptionResult {
-    return this.#interrupt(false)
-  }
-
-  /** Answers a tool call the runner did not answer itself. */
-  sendToolResponse(response: ToolResponseInput): void {
-    this.#tools.respond(response)
+    return this.#engine.interrupt()
   }
 
   /**
-   * Any client event; `session.update` becomes `updateSession` (the crate's `UpdateSession`
-   * intent) and `tool.result` becomes `sendToolResponse`.
+   * Answers a tool call the runner did not answer itself (auto-execution off, a tool without a
+   * handler). Throws `session_closed` for a call of a connection that has been replaced.
+   */
+  sendToolResponse(response: ToolResponseInput): void {
+    this.#engine.tools.respond(response)
+  }
+
+  /**
+   * Any client event. `session.update` becomes `updateSession` (the crate's `UpdateSession`
+   * intent), `tool.result` becomes `sendToolResponse`; the rest go to the session.
    */
   async sendClientEvent(event: ClientEvent): Promise<void> {
     if (event.type === 'session.update') {
-      const { bridgeMessage } = event
-      await this.updateSession(event.update, bridgeMessage === undefined ? {} : { bridgeMessage })
+      await this.#engine.updateSession(event.update, event.bridgeMessage)
     } else if (event.type === 'tool.result') this.sendToolResponse(event.result)
-    else this.#outgoing.send(event)
+    else this.#engine.outgoing.send(event)
   }
+
+  // --- context mutation -----------------------------------------------------------------------
 
   /**
    * Changes the session mid-call. The delta is validated (a bad one throws `invalid_config` and
    * changes nothing) and merged into the canonical config, then applied in place where the
-   * provider can (OpenAI), otherwise through a resumption: now if the session is quiet, else
+   * provider can (OpenAI), otherwise through a resumption: at once if the session is quiet, else
    * queued until it is (a newer update replaces a queued one). The bridge message is sent as a
-   * user message after either path, exactly once.
+   * user message after either path, exactly once. A refused change throws (and emits)
+   * `update_rejected` and is rolled back.
+   *
+   * @example
+   * await runner.updateSession(
+   *   { instruction: 'You are now the billing assistant.', tools: [lookupInvoice] },
+   *   { bridgeMessage: 'The caller was transferred to billing.' },
+   * )
    */
-  async updateSession(
+  updateSession(
     delta: RunnerSessionUpdate,
     options: { bridgeMessage?: string } = {},
   ): Promise<UpdateSessionResult> {
-    const { tools, ...fields } = delta
-    const parsed = parseSessionUpdate(fields)
-    const compiled = tools === undefined ? undefined : compileTools(tools)
-    const checkpoint = this.#settings.merge(parsed, compiled)
-    this.#notify()
-    return this.#mutation.apply(options.bridgeMessage, checkpoint)
+    return this.#engine.updateSession(delta, options.bridgeMessage)
   }
 
   /** Hands the conversation to a sub-agent of the active agent; `unknown_agent` otherwise. */
   async transferTo(name: string): Promise<UpdateSessionResult> {
-    return this.#transfer(this.#agent.target(name))
-  }
-
-  // --- configuration, agents and connections -------------------------------------------------
-
-  #initialSettings(options: RealtimeRunnerOptions<TContext>): SessionConfigState {
-    const { tools: configTools, ...config } = options.config ?? {}
-    const agent = this.#agent.resolve()
-    const tools = compileTools([
-      ...(configTools ?? []),
-      ...(options.tools ?? []),
-      ...(agent?.tools ?? []),
-    ])
-    const declared = tools.size > 0 || configTools !== undefined
-    const parsed = parseRealtimeConfig({
-      ...config,
-      ...(options.instruction === undefined ? {} : { instruction: options.instruction }),
-      ...(options.voice === undefined ? {} : { voice: options.voice }),
-      ...(agent === undefined ? {} : { instruction: agent.instruction }),
-      ...(agent?.voice === undefined ? {} : { voice: agent.voice }),
-      ...(declared ? { tools: definitionsOf(tools) } : {}),
-    })
-    return new SessionConfigState(parsed, tools)
-  }
-
-  /** A transfer is a context mutation with the target's instructions, tools and voice. */
-  async #transfer(target: RealtimeAgent<TContext>): Promise<UpdateSessionResult> {
-    const { from, resolved } = this.#agent.switchTo(target)
-    this.#emit({ type: 'agent.changed', from, to: target.name })
-    const { instruction, tools, voice } = resolved
-    const bridge = target.handoffMessage
-    return this.updateSession(
-      { instruction, tools, ...(voice === undefined ? {} : { voice }) },
-      bridge === undefined ? {} : { bridgeMessage: bridge },
-    )
-  }
-
-  async #open(): Promise<void> {
-    this.#setConnection('connecting')
-    const result = await this.#connector.open()
-    if (!result.ok) {
-      if (!result.superseded) {
-        this.#outgoing.discard()
-        this.#setConnection('failed')
-        this.#emitError(result.error)
-      }
-      throw result.error
-    }
-    this.#bind(result.session, result.plan)
-    this.#mailbox.post({ kind: 'machine', event: { type: 'connected' } })
-    this.#afterConnected()
-  }
-
-  #bind(session: RealtimeSession, plan: ConnectPlan): void {
-    this.#slot.bind(session, {
-      event: (epoch, event) => this.#mailbox.post({ kind: 'server', epoch, event }),
-      closed: (epoch, reason) => this.#mailbox.post({ kind: 'closed', epoch, reason }),
-    })
-    this.#settings.opened(plan)
-    this.#audio.reset()
-    this.#tools.connectionChanged()
-    this.#setConnection('connected')
-    this.#notify()
-  }
-
-  #afterConnected(): void {
-    this.#mutation.flushBridge()
-    this.#outgoing.flush()
-    // An update landed while connecting with the older config: apply it now.
-    if (this.#settings.liveIsStale) this.#mutation.apply(undefined).catch(() => {})
-  }
-
-  // --- the mailbox ----------------------------------------------------------------------------
-
-  #handle(item: MailItem): void {
-    switch (item.kind) {
-      case 'server':
-        if (item.epoch === this.#slot.epoch) this.#onServerEvent(item.event)
-        return
-      case 'closed':
-        if (item.epoch === this.#slot.epoch) this.#onUnexpectedClose(item.reason)
-        return
-      case 'machine':
-        return this.#apply(item.event)
-      case 'tool':
-        return this.#tools.onOutcome(item.epoch, item.outcome)
-      case 'resumed':
-        if (!this.#slot.isCurrent(item.attempt)) {
-          void item.session.close('superseded')
-          return
-        }
-        this.#bind(item.session, item.plan)
-        this.#apply({ type: 'resumption.succeeded' })
-        return this.#afterConnected()
-      case 'resumeFailed':
-        if (this.#slot.isCurrent(item.attempt))
-          this.#apply({ type: 'resumption.failed', error: item.error })
-        return
-    }
-  }
-
-  #onServerEvent(event: ServerEvent): void {
-    this.#audio.observe(event)
-    // The state changes before the event is dispatched, as in the crate.
-    switch (event.type) {
-      case 'response.started':
-      case 'response.done':
-      case 'interrupted':
-        this.#apply({ type: event.type })
-        break
-      case 'audio.delta':
-      case 'text.delta':
-      case 'transcript.delta':
-        if (!activityOf(this.#state).responseActive) this.#apply({ type: 'model.output' })
-        break
-      case 'goAway':
-        this.#apply({ type: 'goAway', timeLeftMs: event.timeLeftMs, at: this.#scheduler.now() })
-        break
-      case 'resumption.update':
-        // Only a resumable update carries a usable handle (the crate read a field that does not
-        // exist). Kept in the canonical config, so no later update drops it.
-        if (event.resumable && event.handle !== undefined) this.#settings.storeHandle(event.handle)
-        break
-      case 'error':
-        this.#lastError = event.error
-        this.#notify()
-        break
-      default:
-        break
-    }
-    this.#emit(event)
-    if (event.type === 'tool.call') this.#tools.onCall(event, this.#slot.epoch)
-    else if (event.type === 'tool.cancelled') this.#tools.onCancelled(event.callIds)
-    else if (event.type === 'speech.started' && this.#shouldBargeIn()) this.#interrupt(true)
-  }
-
-  #shouldBargeIn(): boolean {
-    if (this.#settings.config.interruptionDetection !== 'automatic') return false
-    return this.#audio.producing !== undefined || this.#playback?.isPlaying?.() === true
-  }
-
-  #interrupt(automatic: boolean): InterruptionResult {
-    const result = interruptAssistant({
-      session: this.#slot.session,
-      playback: this.#playback,
-      tracker: this.#audio,
-      responseActive: activityOf(this.#state).responseActive,
-    })
-    this.#emit({ type: 'playback.interrupted', automatic, ...result })
-    return result
-  }
-
-  #onUnexpectedClose(reason: DisconnectReason): void {
-    this.#slot.detach()
-    this.#emit({ type: 'disconnected', reason, expected: false })
-    if (!this.#autoReconnect) {
-      void this.close()
-      return
-    }
-    this.#setConnection('reconnecting')
-    this.#apply({ type: 'disconnected', at: this.#scheduler.now() })
-  }
-
-  // --- the state machine's effects ------------------------------------------------------------
-
-  #apply(event: RunnerMachineEvent): void {
-    const { state, effects } = transition(this.#state, event, this.#machineOptions)
-    if (state !== this.#state) {
-      this.#state = state
-      this.#notify()
-    }
-    for (const effect of effects) this.#run(effect)
-    this.#mutation.flushBridge()
-  }
-
-  #run(effect: RunnerEffect): void {
-    const post = (event: RunnerMachineEvent) => () => this.#mailbox.post({ kind: 'machine', event })
-    switch (effect.type) {
-      case 'startResumption': {
-        const old = this.#slot.detach()
-        this.#setConnection('reconnecting')
-        return this.#connector.resume(old)
-      }
-      case 'scheduleRetry': {
-        const delay = jitterDelay(this.#policy, effect.delayMs, this.#random)
-        return this.#timers.start('retry', delay, post({ type: 'retry.due' }))
-      }
-      case 'scheduleDeadline':
-        return this.#timers.start('deadline', effect.delayMs, post({ type: 'goAway.deadline' }))
-      case 'cancelDeadline':
-        return this.#timers.clear('deadline')
-      case 'cancelTimers':
-        return this.#timers.clearAll()
-      case 'requestResponse':
-        try {
-          this.#slot.session?.createResponse()
-        } catch (cause) {
-          this.#emitError(RealtimeError.from(cause, 'not_connected'))
-        }
-        return
-      case 'abortTools':
-        return this.#tools.cancelAll('The runner was closed')
-      case 'injectBridgeMessage':
-        return this.#mutation.queueBridge(effect.message)
-      case 'resumptionFailed': {
-        const error = new RealtimeError(
-          'resumption_failed',
-          `Could not reconnect after ${effect.pending.attempts} attempt(s): ${effect.error.message}`,
-          { cause: effect.error, retriable: false },
-        )
-        this.#outgoing.discard()
-        this.#setConnection('failed')
-        this.#emitError(error)
-        for (const waiter of this.#runWaiters.splice(0)) waiter.reject(error)
-        return
-      }
-    }
-  }
-
-  // --- plumbing -------------------------------------------------------------------------------
-
-  #emit(event: RunnerEvent): void {
-    if (!lifecycleEvents.has(event.type)) {
-      const next = reduceTranscript(this.#transcript, event as TranscriptEvent)
-      if (next !== this.#transcript) {
-        this.#transcript = next
-        this.#notify()
-      }
-    }
-    this.#hub.emit(event)
-  }
-
-  #emitError(error: RealtimeError): void {
-    this.#lastError = error
-    this.#notify()
-    this.#emit({ type: 'error', error })
-  }
-
-  #setConnection(status: ConnectionStatus): void {
-    const previous = this.#connection
-    if (previous === status) return
-    this.#connection = status
-    this.#notify()
-    this.#emit({ type: 'connection.status', status, previous })
-  }
-
-  #notify(): void {
-    this.#snapshot = this.#buildSnapshot()
-    for (const listener of [...this.#snapshotListeners]) {
-      try {
-        listener(this.#snapshot)
-      } catch (error) {
-        console.error(error)
-      }
-    }
-  }
-
-  #buildSnapshot(): RunnerSnapshot {
-    return {
-      connection: this.#connection,
-      state: this.#state,
-      pendingResumption: pendingOf(this.#state),
-      sessionId: this.#slot.session?.id,
-      agent: this.#agent.name,
-      items: this.#transcript.items,
-      lastError: this.#lastError,
-      droppedAudio: this.#outgoing.dropped,
-    }
+    return this.#engine.transferTo(name)
   }
 }

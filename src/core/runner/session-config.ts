@@ -1,7 +1,11 @@
+import type { ResolvedAgent } from '../agent'
+import { parseRealtimeConfig } from '../config'
 import type { RealtimeConfig, SessionUpdate } from '../config'
 import { mergeSessionUpdate, withResumptionHandle } from '../config-merge'
 import type { SeedItem } from '../events'
 import type { ProviderCapabilities } from '../session'
+import type { RealtimeRunnerOptions } from './options'
+import { compileTools } from './tools'
 import type { CompiledTool } from './tools'
 
 /** What one connect attempt opens the session with. */
@@ -123,4 +127,30 @@ export class SessionConfigState {
 
 export function definitionsOf(tools: Map<string, CompiledTool>): RealtimeConfig['tools'] & {} {
   return [...tools.values()].map((tool) => tool.definition)
+}
+
+/**
+ * The starting config: `config`, then the `instruction`/`voice` shorthands, then the agent's
+ * fields; tools from all three, with a duplicate name rejected. Throws `invalid_config`.
+ */
+export function createSessionSettings(
+  options: Pick<RealtimeRunnerOptions, 'config' | 'instruction' | 'voice' | 'tools'>,
+  agent: ResolvedAgent | undefined,
+): SessionConfigState {
+  const { tools: configTools, ...config } = options.config ?? {}
+  const tools = compileTools([
+    ...(configTools ?? []),
+    ...(options.tools ?? []),
+    ...(agent?.tools ?? []),
+  ])
+  const declared = tools.size > 0 || configTools !== undefined
+  const parsed = parseRealtimeConfig({
+    ...config,
+    ...(options.instruction === undefined ? {} : { instruction: options.instruction }),
+    ...(options.voice === undefined ? {} : { voice: options.voice }),
+    ...(agent === undefined ? {} : { instruction: agent.instruction }),
+    ...(agent?.voice === undefined ? {} : { voice: agent.voice }),
+    ...(declared ? { tools: definitionsOf(tools) } : {}),
+  })
+  return new SessionConfigState(parsed, tools)
 }

@@ -1,5 +1,6 @@
 import type { RealtimeConfig } from '../config'
 import type { RealtimeError } from '../errors'
+import type { ServerEvent } from '../events'
 
 /** Why the runner is (or will be) replacing its connection. */
 export type ResumptionReason = 'contextMutation' | 'goAway' | 'disconnect'
@@ -162,4 +163,29 @@ export type RunnerEffect =
 export interface TransitionResult {
   state: RunnerState
   effects: RunnerEffect[]
+}
+
+/**
+ * The state-machine event a provider event implies, if any. `responseActive` lets the first
+ * model output of a Gemini turn (which has no `response.created`) start a response once.
+ */
+export function machineEventOf(
+  event: ServerEvent,
+  responseActive: boolean,
+  now: number,
+): RunnerMachineEvent | undefined {
+  switch (event.type) {
+    case 'response.started':
+    case 'response.done':
+    case 'interrupted':
+      return { type: event.type }
+    case 'audio.delta':
+    case 'text.delta':
+    case 'transcript.delta':
+      return responseActive ? undefined : { type: 'model.output' }
+    case 'goAway':
+      return { type: 'goAway', timeLeftMs: event.timeLeftMs, at: now }
+    default:
+      return undefined
+  }
 }
