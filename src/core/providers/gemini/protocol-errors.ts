@@ -10,11 +10,13 @@ import type { DisconnectReason } from '../../session'
  * | 1007 | "API Key not found…", "API key not valid…" (reason mentions an API key, token or credential) | `auth_failed` (not retriable) |
  * | 1007 | "Request contains an invalid argument." (bad setup field, `clientContent` mid-session on 3.1, wrong schema field) | `invalid_config` (not retriable) |
  * | 1008 | "models/X is not found for API version …", other policy violations; reason mentions permission/credential/unauthenticated | `auth_failed` |
+ * | 1008 | "The operation was aborted." (idle session), deadline/timeout reasons | `connection_failed` (retriable: reconnecting helps) |
  * | 1008 | any other policy reason | `invalid_config` (not retriable) |
  * | 1011 | internal error, or a resume while the old socket is still open | `server_error` (retriable) |
  * | 1001, 1006, other | going away, dropped network | `connection_failed` (retriable) |
  */
 
+const TRANSIENT_WORDS = /operation was aborted|deadline|timed? ?out|idle/i
 const CREDENTIAL_WORDS =
   /api[ _-]?key|credential|unauthenticated|permission|access token|auth token|expired/i
 
@@ -41,6 +43,12 @@ function geminiCloseError({
   switch (code) {
     case 1007:
     case 1008:
+      if (code === 1008 && TRANSIENT_WORDS.test(reason)) {
+        return new RealtimeError('connection_failed', `Gemini ended the session: ${text}`, {
+          ...options,
+          retriable: true,
+        })
+      }
       if (CREDENTIAL_WORDS.test(reason)) {
         return new RealtimeError('auth_failed', `Gemini refused the credentials: ${text}`, options)
       }
