@@ -6,8 +6,9 @@ import type { ServerEvent } from '../events'
 import type { DisconnectReason, RealtimeModel, RealtimeSession } from '../session'
 import { emptyTranscript, reduceTranscript, transcriptToSeedItems } from '../transcript'
 import type { TranscriptEvent } from '../transcript'
-import { defaultReconnectPolicy, jitterDelay } from './backoff'
-import type { ReconnectPolicy } from './backoff'
+import { defaultReconnectPolicy } from './backoff'
+import { runEffect } from './effects'
+import type { EffectHost } from './effects'
 import { AgentBinding } from './agent-binding'
 import { Connector } from './connector'
 import { ContextMutation } from './context-mutation'
@@ -30,7 +31,7 @@ import type { SessionConfigState } from './session-config'
 import type { ConnectPlan } from './session-config'
 import { SessionSlot } from './session-slot'
 import { activityOf, idleState, machineEventOf, pendingOf } from './state'
-import type { RunnerEffect, RunnerMachineEvent, RunnerState } from './state'
+import type { RunnerMachineEvent, RunnerState } from './state'
 import { ToolCalls } from './tool-calls'
 import { ToolExecutor } from './tool-executor'
 import type { ToolOutcome } from './tool-executor'
@@ -69,11 +70,9 @@ const lifecycleEvents = new Set([
 export class RunnerEngine<TContext = unknown> {
   readonly model: RealtimeModel
   readonly #scheduler: Scheduler
-  readonly #random: () => number
-  readonly #policy: ReconnectPolicy
   readonly #machineOptions: TransitionOptions
   readonly #autoReconnect: boolean
-  readonly #timers: TimerSet<'retry' | 'deadline'>
+  readonly #effects: EffectHost
   readonly #mailbox = new Mailbox<MailItem>(
     (item) => this.#handle(item),
     (error) => console.error(error),
@@ -99,8 +98,7 @@ export class RunnerEngine<TContext = unknown> {
   constructor(options: RealtimeRunnerOptions<TContext>) {
     this.model = options.model
     this.#scheduler = options.scheduler ?? defaultScheduler
-    this.#random = options.random ?? Math.random
-    this.#policy = { ...defaultReconnectPolicy, ...options.reconnect }
+    const policy = { ...defaultReconnectPolicy, ...options.reconnect }
     this.#autoReconnect = options.autoReconnect ?? true
     this.#bargeIn = new BargeIn(options.playback)
     this.#agent = new AgentBinding(options.agent, options.context as TContext, async (target) => {
@@ -108,11 +106,10 @@ export class RunnerEngine<TContext = unknown> {
     })
     this.#machineOptions = {
       responseAfterToolOutputs: this.model.capabilities.responseAfterToolOutputs,
-      reconnect: this.#policy,
+      reconnect: policy,
       goAwayMarginMs: options.goAwayMarginMs ?? 2_000,
     }
     this.hub = new RunnerEventHub(options.handlers)
-    this.#timers = new TimerSet(this.#scheduler)
     this.settings = createSessionSettings(options, this.#agent.resolve())
     const bytesPerMs = (this.model.capabilities.inputSampleRate * 2) / 1000
     this.outgoing = new Outgoing(
@@ -156,12 +153,39 @@ export class RunnerEngine<TContext = unknown> {
         callbacks: () => this.#agent.callbacks(),
         autoExecute: options.autoExecuteTools ?? true,
         autoRespond: options.autoRespondTools ?? true,
+        now: () => this.#scheduler.now(),
         machine: (event) => this.#mailbox.post({ kind: 'machine', event }),
         outcome: (epoch, outcome) => this.#mailbox.post({ kind: 'tool', epoch, outcome }),
         emit: (event) => this.#emit(event),
       },
       executor,
     )
+    this.#effects = {
+      timers: new TimerSet(this.#scheduler),
+      policy,
+      random: options.random ?? Math.random,
+      post: (event) => this.#mailbox.post({ kind: 'machine', event }),
+      resume: () => {
+        const old = this.slot.detach()
+        this.#setConnection('reconnecting')
+        this.#connector.resume(old)
+      },
+      requestResponse: () => {
+        try {
+          this.slot.session?.createResponse()
+        } catch (cause) {
+          this.#emitError(RealtimeError.from(cause, 'not_connected'))
+        }
+      },
+      abortTools: () => this.tools.cancelAll('The runner was closed'),
+      queueBridge: (message) => this.#mutation.queueBridge(message),
+      fail: (error) => {
+        this.outgoing.discard()
+        this.#setConnection('failed')
+        this.#emitError(error)
+        for (const waiter of this.#runWaiters.splice(0)) waiter.reject(error)
+      },
+    }
     this.#snapshot = this.#buildSnapshot()
   }
 
@@ -207,7 +231,7 @@ export class RunnerEngine<TContext = unknown> {
     this.#mutation.discardBridge()
     const { state, effects } = transition(this.#state, { type: 'closed' }, this.#machineOptions)
     this.#state = state
-    for (const effect of effects) this.#run(effect)
+    for (const effect of effects) runEffect(effect, this.#effects)
     this.#setConnection('closed')
     this.hub.endIterators()
     for (const waiter of this.#runWaiters.splice(0)) waiter.resolve()
@@ -359,52 +383,8 @@ export class RunnerEngine<TContext = unknown> {
       this.#state = state
       this.#notify()
     }
-    for (const effect of effects) this.#run(effect)
+    for (const effect of effects) runEffect(effect, this.#effects)
     this.#mutation.flushBridge()
-  }
-
-  #run(effect: RunnerEffect): void {
-    const post = (event: RunnerMachineEvent) => () => this.#mailbox.post({ kind: 'machine', event })
-    switch (effect.type) {
-      case 'startResumption': {
-        const old = this.slot.detach()
-        this.#setConnection('reconnecting')
-        return this.#connector.resume(old)
-      }
-      case 'scheduleRetry': {
-        const delay = jitterDelay(this.#policy, effect.delayMs, this.#random)
-        return this.#timers.start('retry', delay, post({ type: 'retry.due' }))
-      }
-      case 'scheduleDeadline':
-        return this.#timers.start('deadline', effect.delayMs, post({ type: 'goAway.deadline' }))
-      case 'cancelDeadline':
-        return this.#timers.clear('deadline')
-      case 'cancelTimers':
-        return this.#timers.clearAll()
-      case 'requestResponse':
-        try {
-          this.slot.session?.createResponse()
-        } catch (cause) {
-          this.#emitError(RealtimeError.from(cause, 'not_connected'))
-        }
-        return
-      case 'abortTools':
-        return this.tools.cancelAll('The runner was closed')
-      case 'injectBridgeMessage':
-        return this.#mutation.queueBridge(effect.message)
-      case 'resumptionFailed': {
-        const error = new RealtimeError(
-          'resumption_failed',
-          `Could not reconnect after ${effect.pending.attempts} attempt(s): ${effect.error.message}`,
-          { cause: effect.error, retriable: false },
-        )
-        this.outgoing.discard()
-        this.#setConnection('failed')
-        this.#emitError(error)
-        for (const waiter of this.#runWaiters.splice(0)) waiter.reject(error)
-        return
-      }
-    }
   }
 
   // --- plumbing -------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ export interface ToolCallHost {
   callbacks(): ToolCallbacks
   autoExecute: boolean
   autoRespond: boolean
+  now(): number
   /** Feed the state machine (through the mailbox). */
   machine(event: RunnerMachineEvent): void
   /** Post a finished outcome back into the mailbox. */
@@ -50,7 +51,7 @@ export class ToolCalls {
   /** `epoch:callId` pairs asked for and not yet answered, or answered, on that connection. */
   readonly #seen = new Set<string>()
   /** Calls the app answers itself, with the connection they came from. */
-  readonly #appCalls = new Map<string, { name: string; epoch: number }>()
+  readonly #appCalls = new Map<string, { name: string; epoch: number; since: number }>()
 
   constructor(host: ToolCallHost, executor: ToolExecutor) {
     this.#host = host
@@ -63,7 +64,7 @@ export class ToolCalls {
     this.#seen.add(key)
     const tool = this.#host.tool(event.name)
     if (!this.#host.autoExecute || (tool !== undefined && tool.handler === undefined)) {
-      this.#appCalls.set(event.callId, { name: event.name, epoch })
+      this.#appCalls.set(event.callId, { name: event.name, epoch, since: this.#host.now() })
       this.#host.machine({ type: 'tool.call', callId: event.callId })
       return
     }
@@ -100,7 +101,7 @@ export class ToolCalls {
     }
     if (!this.#host.autoRespond) {
       // Still counted as in flight until the app sends the result.
-      this.#appCalls.set(outcome.callId, { name: outcome.name, epoch })
+      this.#appCalls.set(outcome.callId, { name: outcome.name, epoch, since: this.#host.now() })
       this.#finished(outcome, false)
       return
     }
@@ -153,10 +154,20 @@ export class ToolCalls {
       output: input.output,
       ...(input.isError === undefined ? {} : { isError: input.isError }),
     })
-    if (appCall) {
-      this.#appCalls.delete(input.callId)
-      this.#host.machine({ type: 'tool.settled', callId: input.callId, outputSent: true })
-    }
+    if (!appCall) return
+    this.#appCalls.delete(input.callId)
+    // The transcript shows the app's answer like any other result.
+    this.#host.emit({
+      type: 'tool.finished',
+      callId: input.callId,
+      name,
+      status: input.isError === true ? 'failed' : 'completed',
+      output: input.output,
+      isError: input.isError === true,
+      durationMs: this.#host.now() - appCall.since,
+      sent: true,
+    })
+    this.#host.machine({ type: 'tool.settled', callId: input.callId, outputSent: true })
   }
 
   /** A new connection: per-connection bookkeeping starts over (app calls keep their epoch). */

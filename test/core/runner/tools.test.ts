@@ -351,6 +351,9 @@ describe('RealtimeRunner tools: idempotency and connections', () => {
       output: { temp: 3 },
     })
     expect(session().callsOf('createResponse')).toHaveLength(1)
+    expect(runner.getState().items).toMatchObject([
+      { kind: 'toolCall', id: 'c1', status: 'completed', result: { temp: 3 } },
+    ])
     await runner.close()
   })
 
