@@ -52,20 +52,22 @@ export const quietActivity: Activity = {
  * the activity counters the crate lost when it entered `PendingResumption`.
  *
  * ```text
- *            response.started / model output                tool.call
- *   ┌──────┐ ───────────────────────────────▶ ┌────────────┐ ────────▶ ┌───────────────┐
- *   │ idle │ ◀─────────── response.done ───── │ generating │ ◀──────── │ executingTool │
- *   └──────┘ ◀──── last tool settles, no response active, nothing owed ──└───────────────┘
- *      │  ▲
- *      │  │ resumption.succeeded                 resumption requested while busy (last write
- *      │  │                                       wins), or go-away while busy
- *      │  │          ┌──────────┐  quiet again  ┌───────────────────┐
- *      │  └───────── │ resuming │ ◀──────────── │ pendingResumption │ ◀── generating/executingTool
- *      │             └──────────┘  or go-away   └───────────────────┘
- *      │  requested    ▲   │ ▲     deadline            ▲
- *      └── while idle ─┘   │ │ retry.due               │ retry budget spent (connection
- *      (or disconnected,   └─┘ (after resumption.failed, on a backoff timer)   `failed`)
- *       from any connected state)
+ *            response.started / first model output            tool.call
+ *   ┌──────┐ ───────────────────────────────────▶ ┌────────────┐ ─────────▶ ┌───────────────┐
+ *   │ idle │ ◀──────────── response.done ──────── │ generating │ ◀───────── │ executingTool │
+ *   └──────┘ ◀───────── last tool settled, no response active or owed ───── └───────────────┘
+ *     │  ▲                                   (busy states)  │ resumption requested / go-away
+ *     │  │                                                  ▼
+ *     │  │                                     ┌───────────────────┐
+ *     │  │                                     │ pendingResumption │
+ *     │  │                                     └───────────────────┘
+ *     │  │ resumption.succeeded                  │ quiet again, or go-away deadline
+ *     │  │                     ┌──────────┐ ◀────┘
+ *     │  └──────────────────── │ resuming │ ◀──── disconnected (from any connected state)
+ *     └─ resumption requested  └──────────┘
+ *        or go-away while idle   │      ▲
+ *                                │      └── retry.due (backoff timer after resumption.failed)
+ *                                └──▶ pendingResumption + connection `failed` (budget spent)
  * ```
  *
  * - `idle`: connected; nothing generating, no tool running; a resumption may run now.
