@@ -137,3 +137,81 @@ export function tone(ms: number, sampleRate: number, amplitude = 0.25): Buffer {
 export function silence(ms: number, sampleRate: number): Buffer {
   return Buffer.alloc(Math.round((sampleRate * ms) / 1000) * 2)
 }
+
+interface ManualTimer {
+  at: number
+  seq: number
+  callback: () => void
+}
+
+/** A clock that only moves when told to: timers fire inside `advance`, in order. */
+export class ManualClock {
+  #now = 0
+  #seq = 0
+  readonly #timers: ManualTimer[] = []
+
+  now = (): number => this.#now
+
+  setTimeout = (callback: () => void, ms: number): unknown => {
+    const timer = { at: this.#now + Math.max(0, ms), seq: this.#seq++, callback }
+    this.#timers.push(timer)
+    return timer
+  }
+
+  clearTimeout = (timer: unknown): void => {
+    const index = this.#timers.indexOf(timer as ManualTimer)
+    if (index >= 0) this.#timers.splice(index, 1)
+  }
+
+  /** Moves time forward by `ms`, running every timer that falls due on the way. */
+  advance(ms: number): void {
+    const target = this.#now + ms
+    for (;;) {
+      const due = this.#timers
+        .filter((timer) => timer.at <= target)
+        .sort((a, b) => a.at - b.at || a.seq - b.seq)[0]
+      if (!due) break
+      this.#timers.splice(this.#timers.indexOf(due), 1)
+      this.#now = due.at
+      due.callback()
+    }
+    this.#now = target
+  }
+}
+
+/** Opens an OpenAI connection with a bearer key and waits for `session.created`. */
+export async function openaiSession(
+  url: string,
+  options: { key?: string; protocols?: string[]; headers?: Record<string, string> } = {},
+): Promise<RawClient> {
+  const client = rawClient(url, {
+    headers: { Authorization: `Bearer ${options.key ?? 'sk-test'}`, ...options.headers },
+    ...(options.protocols ? { protocols: options.protocols } : {}),
+  })
+  await client.messages.next((message) => message.type === 'session.created')
+  return client
+}
+
+/** Opens a Gemini connection (on the SDK's `//ws/…` path), sends `setup` and waits for `setupComplete`. */
+export async function geminiSession(
+  baseUrl: string,
+  setup: Record<string, unknown>,
+  options: { key?: string; query?: string } = {},
+): Promise<RawClient> {
+  const wsBase = baseUrl.replace(/^http/, 'ws')
+  const query = options.query ?? `key=${options.key ?? 'TEST_KEY'}`
+  const client = rawClient(
+    `${wsBase}//ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent?${query}`,
+  )
+  await client.opened
+  client.send({
+    setup: { model: 'models/gemini-2.5-flash-native-audio-preview-09-2025', ...setup },
+  })
+  await client.messages.next((message) => message.setupComplete !== undefined)
+  return client
+}
+
+/** The `type`s of the OpenAI events received so far, from index `from`. */
+export function typesOf(client: RawClient, from = 0): string[] {
+  return client.messages.items.slice(from).map((message) => String(message.type))
+}

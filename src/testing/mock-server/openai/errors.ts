@@ -103,8 +103,8 @@ export const openaiErrors = {
     value: number,
     bound: number,
     side: 'below_min' | 'above_max',
+    integer = true,
   ): OpenAIRequestError {
-    const integer = Number.isInteger(bound) && Number.isInteger(value)
     const kind = integer ? 'integer' : 'decimal'
     const relation = side === 'below_min' ? '>=' : '<='
     const words = side === 'below_min' ? 'below minimum' : 'above maximum'

@@ -103,10 +103,10 @@ function validateNumber(
     return openaiErrors.invalidType(path, 'an integer', value)
   }
   if (spec.min !== undefined && value < spec.min) {
-    return openaiErrors.outOfRange(path, value, spec.min, 'below_min')
+    return openaiErrors.outOfRange(path, value, spec.min, 'below_min', spec.integer === true)
   }
   if (spec.max !== undefined && value > spec.max) {
-    return openaiErrors.outOfRange(path, value, spec.max, 'above_max')
+    return openaiErrors.outOfRange(path, value, spec.max, 'above_max', spec.integer === true)
   }
   return undefined
 }
