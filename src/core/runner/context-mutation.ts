@@ -24,7 +24,8 @@ export interface ContextMutationHost {
  *   idle, so it never collides with a response in progress.
  * - The session needs a resumption (Gemini): the state machine runs it now or queues it.
  * - The provider refuses it: the merge is rolled back (unless a newer one landed) and the typed
- *   error is both thrown and emitted.
+ *   error is both thrown and emitted. A connection lost mid-change is not a refusal: the merge
+ *   is kept for the next connection.
  */
 export class ContextMutation {
   readonly #host: ContextMutationHost
@@ -53,6 +54,8 @@ export class ContextMutation {
     try {
       outcome = await session.mutateContext(host.settings.config)
     } catch (cause) {
+      // The connection went away mid-change: keep the merge, the next connection starts from it.
+      if (!session.isConnected() || session !== host.liveSession()) return this.apply(bridgeMessage)
       const error = RealtimeError.from(cause, 'update_rejected')
       if (checkpoint) host.settings.rollback(checkpoint, version)
       host.emitError(error)

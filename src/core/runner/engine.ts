@@ -134,7 +134,10 @@ export class RunnerEngine<TContext = unknown> {
     })
     this.#mutation = new ContextMutation({
       settings: this.settings,
-      liveSession: () => (this.#connection === 'connected' ? this.slot.session : undefined),
+      liveSession: () => {
+        const session = this.slot.session
+        return this.#connection === 'connected' && session?.isConnected() ? session : undefined
+      },
       status: () => this.#state.status,
       now: () => this.#scheduler.now(),
       machine: (event) => this.#mailbox.post({ kind: 'machine', event }),

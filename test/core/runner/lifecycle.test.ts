@@ -91,12 +91,28 @@ describe('RealtimeRunner close()', () => {
     expect(model.openSessions).toEqual([])
   })
 
-  it('should settle a pending session update when the session closes', async () => {
-    const { runner } = createHarness({ preset: 'openai', mutationDelayMs: 1_000 })
+  it('should settle a pending session update when the session closes, keeping the change', async () => {
+    const { runner, model } = createHarness({ preset: 'openai', mutationDelayMs: 1_000 })
     await runner.connect()
-    const update = runner.updateSession({ voice: 'ash' }).catch((error: unknown) => error)
+    const update = runner.updateSession({ voice: 'ash' }, { bridgeMessage: 'Hi again.' })
     await runner.close()
-    expect(await update).toMatchObject({ code: 'session_closed' })
+    await expect(update).resolves.toEqual({ kind: 'stored' })
+    await runner.connect()
+    expect(model.connects[1]?.config.voice).toBe('ash')
+    expect(model.session?.callsOf('sendText')).toEqual([{ method: 'sendText', text: 'Hi again.' }])
+    await runner.close()
+  })
+
+  it('should keep a change whose connection drops mid-update and apply it on reconnect', async () => {
+    const { runner, model } = createHarness({ preset: 'openai', mutationDelayMs: 1_000 })
+    await runner.connect()
+    const update = runner.updateSession({ instruction: 'kept' })
+    model.session?.drop()
+    await expect(update).resolves.toEqual({ kind: 'stored' })
+    await vi.advanceTimersByTimeAsync(100)
+    expect(model.connects[1]?.config.instruction).toBe('kept')
+    expect(runner.config.instruction).toBe('kept')
+    await runner.close()
   })
 })
 
