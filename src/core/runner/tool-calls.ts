@@ -3,6 +3,7 @@ import type { ServerEvent, ToolCallEvent, ToolResult } from '../events'
 import type { RealtimeSession } from '../session'
 import type { ToolFinishedEvent } from '../transcript'
 import type { ToolCallbacks, ToolExecutor, ToolOutcome } from './tool-executor'
+import { toolErrorOutput } from './tools'
 import type { CompiledTool } from './tools'
 import type { RunnerMachineEvent } from './state'
 
@@ -188,8 +189,17 @@ export class ToolCalls {
       session.sendToolResult(result)
       return true
     } catch (cause) {
-      this.#host.emit({ type: 'error', error: RealtimeError.from(cause, 'not_connected') })
-      return false
+      const error = RealtimeError.from(cause, 'tool_failed')
+      this.#host.emit({ type: 'error', error })
+      if (!session.isConnected()) return false
+      // The output itself was refused (e.g. not serialisable): the model is still waiting for
+      // an answer, so it gets a structured error instead of silence.
+      try {
+        session.sendToolResult({ ...result, output: toolErrorOutput(error), isError: true })
+        return true
+      } catch {
+        return false
+      }
     }
   }
 

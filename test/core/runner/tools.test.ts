@@ -233,6 +233,28 @@ describe('RealtimeRunner tools: bad input and failures', () => {
     await runner.close()
   })
 
+  it('should answer with an error when the result itself cannot be sent', async () => {
+    const { runner, session, eventsOf } = createHarness(
+      {},
+      { tools: [{ name: 'big', handler: () => 1n }] },
+    )
+    await runner.connect()
+    const original = session().sendToolResult.bind(session())
+    vi.spyOn(session(), 'sendToolResult').mockImplementation((result) => {
+      if (typeof result.output === 'bigint')
+        throw new TypeError('Do not know how to serialize a BigInt')
+      original(result)
+    })
+    session().emit(serverEvents.toolCall('c1', 'big'))
+    await settle()
+    expect(session().callsOf('sendToolResult')[0]?.result).toMatchObject({
+      isError: true,
+      output: { error: { code: 'tool_failed', message: 'Do not know how to serialize a BigInt' } },
+    })
+    expect(eventsOf('error')).toHaveLength(1)
+    await runner.close()
+  })
+
   it('should abort a handler on timeout and answer with a tool_timeout error', async () => {
     let seen: AbortSignal | undefined
     const tool = weather((_args, { signal }) => {
