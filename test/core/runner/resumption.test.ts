@@ -193,6 +193,20 @@ describe('RealtimeRunner reconnection', () => {
     await runner.close()
   })
 
+  it('should read the newest resumable handle when the queued resumption runs', async () => {
+    const { runner, model, session } = createHarness({ preset: 'gemini' })
+    await runner.connect()
+    session().issueHandle('at-queue-time')
+    session().emit(serverEvents.audioDelta())
+    await runner.updateSession({ instruction: 'queued' })
+    session().issueHandle('newer')
+    session().issueHandle('mid-turn', false)
+    session().emit(serverEvents.responseDone())
+    await settle()
+    expect(model.connects[1]?.config.sessionResumption?.handle).toBe('newer')
+    await runner.close()
+  })
+
   it('should re-seed the transcript as text items on a provider that cannot resume', async () => {
     const { runner, model } = createHarness({ preset: 'openai' })
     await runner.connect()
