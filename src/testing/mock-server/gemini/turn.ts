@@ -109,7 +109,7 @@ export class GeminiTurn {
     const reply = await brain.reply({
       provider: 'gemini',
       instructions: setup.instructions,
-      history,
+      history: [...history],
       tools: setup.tools,
       toolChoice: 'auto',
     })
