@@ -32,6 +32,13 @@ type TransportListener = (event: TransportEvent) => void
  * Events that arrive before the first `subscribe` are kept and delivered to it, so a provider can
  * finish its own setup after `openWebSocketTransport` resolves without losing the server's first
  * frame (OpenAI sends `session.created` within milliseconds of the upgrade).
+ *
+ * @example
+ * const transport = await openWebSocketTransport({ url, maxInboundFrameBytes: 1 << 20 })
+ * transport.subscribe((event) => {
+ *   if (event.type === 'oversize') console.warn(`dropped ${event.byteLength} bytes`)
+ *   if (event.type === 'close') console.log(event.reason.code, event.reason.initiatedBy)
+ * })
  */
 export class WebSocketTransport {
   readonly #socket: WebSocketLike

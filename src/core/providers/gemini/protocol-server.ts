@@ -38,8 +38,10 @@ export interface GeminiServerMessage {
   resumption?: { resumable: boolean; newHandle?: string }
   usage?: Usage
   voiceActivity?: 'start' | 'end'
-  /** Top-level keys we do not model. */
+  /** Documented top-level fields we do not model (`voiceActivityDetectionSignal`). */
   other: Array<[string, unknown]>
+  /** Top-level keys outside the Live protocol (schema drift): passed on, and reported. */
+  unknown: Array<[string, unknown]>
 }
 
 /** The first key of a frame, used as its type in errors and `raw` events. */
@@ -74,12 +76,17 @@ const MODELLED = new Set([
 ])
 
 /**
+ * Validates one decoded frame into a typed message (see `GeminiTurnTracker` for its events).
+ *
  * @throws WireShapeError for a field of the wrong type; RealtimeError `invalid_audio` for audio
  * that is not base64.
+ * @example
+ * readGeminiMessage({ toolCall: { functionCalls: [{ id: 'fc_1', name: 'f', args: {} }] } })
+ * // { toolCalls: [{ id: 'fc_1', name: 'f', args: {} }], other: [], unknown: [] }
  */
 export function readGeminiMessage(frame: Record<string, unknown>): GeminiServerMessage {
   const r = new WireReader(frame)
-  const message: GeminiServerMessage = { other: [] }
+  const message: GeminiServerMessage = { other: [], unknown: [] }
   const setup = r.optionalObject('setupComplete')
   if (setup !== undefined)
     message.setupComplete = optional('sessionId', setup.optionalString('sessionId'))
@@ -117,10 +124,16 @@ export function readGeminiMessage(frame: Record<string, unknown>): GeminiServerM
   if (activity === 'ACTIVITY_START') message.voiceActivity = 'start'
   else if (activity === 'ACTIVITY_END') message.voiceActivity = 'end'
   else if (activity !== undefined) message.other.push(['voiceActivity', frame.voiceActivity])
-  for (const [key, value] of Object.entries(frame))
-    if (!MODELLED.has(key)) message.other.push([key, value])
+  for (const [key, value] of Object.entries(frame)) {
+    if (MODELLED.has(key)) continue
+    if (DOCUMENTED.has(key)) message.other.push([key, value])
+    else message.unknown.push([key, value])
+  }
   return message
 }
+
+/** `LiveServerMessage` fields that exist but that we pass through untranslated. */
+const DOCUMENTED = new Set(['voiceActivityDetectionSignal'])
 
 const CONTENT_MODELLED = new Set([
   'modelTurn',

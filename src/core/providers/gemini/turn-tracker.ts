@@ -1,3 +1,4 @@
+import { RealtimeError } from '../../errors'
 import type { ServerEvent, Usage } from '../../events'
 import { optional } from '../optional'
 import { PcmAligner } from '../pcm-aligner'
@@ -37,7 +38,14 @@ interface InputState {
  * - Every function call of a `toolCall` becomes its own `tool.call` (the crate kept only the
  *   first, defect 8.5); a call without an id gets a synthetic one, reported by `isSyntheticCallId`
  *   so the reply can omit it again.
- * - `thought` parts are not speech or answer text: they become `raw` events.
+ * - `thought` parts are not speech or answer text: they become `raw` events; so do documented
+ *   fields we do not translate. A top-level field outside the protocol becomes `raw` plus a
+ *   `protocol_error` event.
+ *
+ * @example
+ * const tracker = new GeminiTurnTracker('session-1')
+ * tracker.apply(readGeminiMessage({ serverContent: { modelTurn: { parts: [{ text: 'Hi' }] } } }))
+ * // [response.started, item.added, text.delta]
  */
 export class GeminiTurnTracker {
   readonly #prefix: string
@@ -102,6 +110,15 @@ export class GeminiTurnTracker {
     if (usage !== undefined) events.push({ type: 'usage', usage })
     for (const [key, value] of message.other) {
       events.push({ type: 'raw', provider: 'gemini', frameType: key, data: value })
+    }
+    for (const [key, value] of message.unknown) {
+      // Outside the Live protocol: pass it on, and say so, since it may be schema drift.
+      events.push({ type: 'raw', provider: 'gemini', frameType: key, data: value })
+      const error = new RealtimeError(
+        'protocol_error',
+        `Unknown Gemini message field "${key}"; passed on as a raw event`,
+      )
+      events.push({ type: 'error', error, frameType: key })
     }
     return events
   }

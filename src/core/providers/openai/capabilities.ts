@@ -27,6 +27,9 @@ export function openAISampleRate(encoding: AudioEncoding | undefined): number {
  * OpenAI Realtime over WebSocket: config changes apply in place, 24 kHz PCM16 both ways (8 kHz
  * when a G.711 format is negotiated; a session reports its own rates), no resumption, one
  * `response.create` after tool outputs, and truncation of unheard audio.
+ *
+ * @example
+ * openAICapabilities('g711_ulaw').inputSampleRate // 8000
  */
 export function openAICapabilities(
   inputFormat?: AudioEncoding,

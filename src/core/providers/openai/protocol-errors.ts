@@ -32,6 +32,9 @@ const ERROR_CODES: Readonly<Record<string, RealtimeErrorCode>> = {
 /**
  * The typed error for an OpenAI `error` event.
  * @param answersSessionUpdate the error's `event_id` is one of our `session.update`s.
+ * @example
+ * openAIErrorFromEvent({ type: 'invalid_request_error', code: 'invalid_api_key', message: 'Bad key' }).code
+ * // 'auth_failed'
  */
 export function openAIErrorFromEvent(
   error: { message: string; type: string; code?: string | null; param?: string | null },

@@ -17,6 +17,33 @@ export interface OpenAIServerContext {
   clientEventType?: (eventId: string) => string | undefined
 }
 
+/**
+ * GA server events this library does not translate: they pass through as `raw` events. Types
+ * outside this list and the translated ones are unknown, and also raise a `protocol_error`.
+ */
+const UNMODELLED_GA_EVENTS: ReadonlySet<string> = new Set([
+  'session.created',
+  'conversation.created',
+  'conversation.item.done',
+  'conversation.item.retrieved',
+  'conversation.item.input_audio_transcription.segment',
+  'input_audio_buffer.timeout_triggered',
+  'input_audio_buffer.dtmf_event_received',
+  'response.output_item.added',
+  'response.output_item.done',
+  'response.content_part.added',
+  'response.content_part.done',
+  'mcp_list_tools.in_progress',
+  'mcp_list_tools.completed',
+  'mcp_list_tools.failed',
+  'response.mcp_call_arguments.delta',
+  'response.mcp_call_arguments.done',
+  'response.mcp_call.in_progress',
+  'response.mcp_call.completed',
+  'response.mcp_call.failed',
+  'transcription_session.updated',
+])
+
 /** Beta event names still accepted on input, mapped to their GA names. */
 const BETA_ALIASES: Readonly<Record<string, string>> = {
   'response.audio.delta': 'response.output_audio.delta',
@@ -32,7 +59,8 @@ const BETA_ALIASES: Readonly<Record<string, string>> = {
  * One OpenAI server frame → unified events. Pure apart from the aligner, and never throws:
  * invalid JSON, a frame without `type` or a field of the wrong type becomes one `error` event
  * (code `protocol_error`, or `invalid_audio` for undecodable audio) naming the frame's type, and
- * the caller goes on with the next frame. Unknown types become `raw` events.
+ * the caller goes on with the next frame. GA events we do not translate become `raw` events; a
+ * type outside the GA protocol becomes a `raw` event followed by a `protocol_error` event.
  *
  * @example
  * parseOpenAIServerFrame('{"type":"input_audio_buffer.speech_started","event_id":"e1","audio_start_ms":10,"item_id":"i1"}', context)
@@ -232,9 +260,21 @@ function translate(type: string, r: WireReader, context: OpenAIServerContext): S
     }
     case 'error':
       return [errorEvent(r, base, context)]
-    default:
-      return [
-        { type: 'raw', ...base, provider: 'openai', frameType: r.string('type'), data: r.value },
-      ]
+    default: {
+      const raw: ServerEvent = {
+        type: 'raw',
+        ...base,
+        provider: 'openai',
+        frameType: type,
+        data: r.value,
+      }
+      if (UNMODELLED_GA_EVENTS.has(type)) return [raw]
+      // A type outside the GA protocol: pass it on, and say so, since it may be schema drift.
+      const error = new RealtimeError(
+        'protocol_error',
+        `Unknown OpenAI event type "${type}"; passed on as a raw event`,
+      )
+      return [raw, { type: 'error', ...base, error, frameType: type }]
+    }
   }
 }

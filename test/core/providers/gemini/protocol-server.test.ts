@@ -230,6 +230,25 @@ describe('Gemini server messages → unified events', () => {
     ).toEqual(['thought', 'executableCode', 'serverContent.groundingMetadata', 'somethingNew'])
     // Thought text is not answer text.
     expect(events.filter((event) => event.type === 'text.delta')).toEqual([])
+    // `somethingNew` is outside the protocol: reported as well as passed on.
+    expect(events.at(-1)).toMatchObject({
+      type: 'error',
+      frameType: 'somethingNew',
+      error: { code: 'protocol_error' },
+    })
+  })
+
+  it('should pass a documented but untranslated field through as raw only', () => {
+    expect(run({ voiceActivityDetectionSignal: { vadSignalType: 'VAD_SIGNAL_TYPE_SOS' } })).toEqual(
+      [
+        {
+          type: 'raw',
+          provider: 'gemini',
+          frameType: 'voiceActivityDetectionSignal',
+          data: { vadSignalType: 'VAD_SIGNAL_TYPE_SOS' },
+        },
+      ],
+    )
   })
 
   it('should map voiceActivity to speech start and stop', () => {

@@ -198,16 +198,17 @@ describe('GeminiRealtimeSession', () => {
     await eventually(() => events.some((event) => event.type === 'text.delta'))
     expect(
       events
-        .slice(1, 5)
+        .slice(1, 6)
         .map((event) => [event.type, 'frameType' in event ? event.frameType : undefined]),
     ).toEqual([
       ['error', 'invalid_json'],
       ['raw', 'brandNew'],
+      ['error', 'brandNew'],
       ['error', 'serverContent'],
       ['error', 'serverContent'],
     ])
     const codes = events.flatMap((event) => (event.type === 'error' ? [event.error.code] : []))
-    expect(codes).toEqual(['protocol_error', 'protocol_error', 'frame_too_large'])
+    expect(codes).toEqual(['protocol_error', 'protocol_error', 'protocol_error', 'frame_too_large'])
     expect(events.find((event) => event.type === 'text.delta')).toMatchObject({ delta: 'ok' })
     expect(session.isConnected()).toBe(true)
   })

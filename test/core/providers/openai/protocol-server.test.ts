@@ -461,7 +461,21 @@ describe('parseOpenAIServerFrame: malformed and unknown input never throws', () 
     expect((event as { error: { code: string } }).error.code).toBe('invalid_audio')
   })
 
-  it('should pass unknown types through as raw', () => {
+  it('should pass a type outside the GA protocol on as raw, and report it', () => {
+    const frame = { type: 'brand.new_event', event_id: 'e1', x: 1 }
+    const events = parse(frame)
+    expect(events[0]).toEqual({
+      type: 'raw',
+      eventId: 'e1',
+      provider: 'openai',
+      frameType: 'brand.new_event',
+      data: frame,
+    })
+    expect(events[1]).toMatchObject({ type: 'error', frameType: 'brand.new_event', eventId: 'e1' })
+    expect((events[1] as { error: { code: string } }).error.code).toBe('protocol_error')
+  })
+
+  it('should pass GA events it does not translate through as raw only', () => {
     const frame = { type: 'mcp_list_tools.completed', event_id: 'e1', item_id: 'i1' }
     expect(parse(frame)).toEqual([
       {

@@ -238,6 +238,7 @@ describe('OpenAIRealtimeSession', () => {
     ).toEqual([
       ['error', 'invalid_json'],
       ['raw', 'brand.new_event'],
+      ['error', 'brand.new_event'],
       ['error', 'response.output_text.delta'],
       ['error', 'response.output_text.delta'],
       ['speech.started', undefined],
@@ -245,7 +246,7 @@ describe('OpenAIRealtimeSession', () => {
     const codes = tail
       .filter((event) => event.type === 'error')
       .map((event) => (event.type === 'error' ? event.error.code : ''))
-    expect(codes).toEqual(['protocol_error', 'protocol_error', 'frame_too_large'])
+    expect(codes).toEqual(['protocol_error', 'protocol_error', 'protocol_error', 'frame_too_large'])
     expect(session.isConnected()).toBe(true)
   })
 
