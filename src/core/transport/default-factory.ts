@@ -33,8 +33,9 @@ type WsConstructor = new (
 let wsModule: Promise<WsConstructor> | undefined
 
 async function loadWs(): Promise<WsConstructor> {
-  // A computed specifier keeps bundlers from following `ws` into browser bundles; in Node it
-  // resolves normally because `ws` is a dependency of this package.
+  // Dynamic, so a browser never loads `ws`: the magic comments tell vite and webpack not to
+  // follow it, and a bundler that does gets ws's tiny browser stub in a lazy chunk that is never
+  // requested. In Node it resolves normally, `ws` being a dependency of this package.
   const specifier = 'ws'
   wsModule ??= import(/* @vite-ignore */ /* webpackIgnore: true */ specifier).then(
     (module: { WebSocket?: WsConstructor; default?: WsConstructor }) => {
