@@ -90,6 +90,8 @@ export interface RawClient {
   /** Resolves with the close code and reason. */
   closed: Promise<{ code: number; reason: string }>
   opened: Promise<void>
+  /** Errors the `ws` client reported (for example a frame over its `maxPayload`). */
+  errors: Inbox<Error>
   send(message: unknown): void
 }
 
@@ -109,10 +111,12 @@ export function rawClient(
       messages.push({ __malformed: text, __binary: isBinary })
     }
   })
-  ws.on('error', () => {})
+  const errors = new Inbox<Error>()
+  ws.on('error', errors.push)
   return {
     ws,
     messages,
+    errors,
     closed: new Promise((resolve) =>
       ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
     ),

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream'
 import type { WebSocket } from 'ws'
 import type { MockClock } from './clock'
 import type { FaultController, MockCloseSpec } from './faults'
@@ -23,6 +24,8 @@ interface QueuedFrame {
 
 export interface WireConnectionOptions {
   record: MockConnectionRecord
+  /** The upgraded TCP socket, so a drop can end it without a close frame. */
+  socket: Duplex
   protocol: MockProtocol
   /** Gemini sends its JSON in binary frames, OpenAI in text frames. */
   binary: boolean
@@ -42,6 +45,9 @@ export class WireConnection {
   readonly #queue: QueuedFrame[] = []
   #timer: unknown
   #closing = false
+  /** Frames handed to `ws` whose bytes are not on the socket yet (compression is asynchronous). */
+  #inflight = 0
+  #dropWhenFlushed = false
   #closeListeners: Array<(code: number, reason: string) => void> = []
 
   constructor(ws: WebSocket, options: WireConnectionOptions) {
@@ -52,10 +58,14 @@ export class WireConnection {
     this.clock = options.clock
     this.faults = options.faults
     ws.on('ping', (data: Buffer) => this.#answerPing(data))
+    // A client that sends an invalid frame makes `ws` emit an error; the socket then closes
+    // (1002/1007/1009) and the close handler below reports it. Without a listener it would throw.
+    ws.on('error', () => {})
     ws.on('close', (code: number, reason: Buffer) => {
       this.#closing = true
       this.#clearQueue()
       options.record.close ??= { code, reason: reason.toString(), initiatedBy: 'client' }
+      options.log.connectionClosed(options.record)
       for (const listener of this.#closeListeners) listener(code, reason.toString())
     })
   }
@@ -127,7 +137,11 @@ export class WireConnection {
     this.#ws.close(code, limited)
   }
 
-  /** Drops the TCP connection without a close frame (the client sees 1006), or closes with `spec`. */
+  /**
+   * Drops the TCP connection without a close frame (the client sees 1006), or closes with `spec`.
+   * The socket is ended rather than destroyed, so every frame sent before the drop still arrives:
+   * "drop after N frames" means exactly N frames reach the client.
+   */
   drop(spec?: MockCloseSpec): void {
     if (spec) {
       this.close(spec.code, spec.reason ?? '')
@@ -137,7 +151,8 @@ export class WireConnection {
     this.#closing = true
     this.#clearQueue()
     this.#options.record.close = { code: 1006, reason: '', initiatedBy: 'server' }
-    this.#ws.terminate()
+    this.#dropWhenFlushed = true
+    if (this.#inflight === 0) this.#options.socket.end()
   }
 
   /** Sends a WebSocket ping (the real OpenAI server pings about every 20 s). */
@@ -147,7 +162,11 @@ export class WireConnection {
 
   #write(frame: QueuedFrame): void {
     if (this.#closing) return
-    this.#ws.send(frame.data, { binary: frame.binary })
+    this.#inflight++
+    this.#ws.send(frame.data, { binary: frame.binary }, () => {
+      this.#inflight--
+      if (this.#dropWhenFlushed && this.#inflight === 0) this.#options.socket.end()
+    })
     this.#options.log.record({
       connectionId: this.id,
       protocol: this.protocol,

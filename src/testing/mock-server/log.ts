@@ -50,6 +50,9 @@ export class MockServerLog {
   readonly #frames: MockFrame[] = []
   readonly #connections: MockConnectionRecord[] = []
   readonly #listeners = new Set<FrameListener>()
+  readonly #closeWaiters = new Map<string, Array<(record: MockConnectionRecord) => void>>()
+  readonly #finished = new Set<string>()
+  #nextSeq = 0
 
   /** All frames of all connections, in order. */
   get frames(): readonly MockFrame[] {
@@ -81,8 +84,10 @@ export class MockServerLog {
   }
 
   /**
-   * Resolves with the first frame, already logged or future, that matches. It never times out by
-   * itself (tests bound it with their own timeout); pass a signal to give up.
+   * Resolves with the first frame, already logged or future, that matches. The predicate is
+   * checked against each frame as it is logged, so it may also look at other state (`kinds()`)
+   * that only frames change. It never times out by itself (tests bound it with their own
+   * timeout); pass a signal to give up.
    */
   waitFor(
     predicate: (frame: MockFrame) => boolean,
@@ -108,6 +113,20 @@ export class MockServerLog {
     })
   }
 
+  /**
+   * Resolves once the connection's socket has closed, with the record (whose `close` says who
+   * closed it and with which code).
+   */
+  closed(connectionId: string): Promise<MockConnectionRecord> {
+    const record = this.#connections.find((entry) => entry.id === connectionId)
+    if (record?.close && this.#finished.has(connectionId)) return Promise.resolve(record)
+    return new Promise((resolve) => {
+      const waiters = this.#closeWaiters.get(connectionId) ?? []
+      waiters.push(resolve)
+      this.#closeWaiters.set(connectionId, waiters)
+    })
+  }
+
   /** Forgets everything logged so far (connections stay known). */
   clear(): void {
     this.#frames.length = 0
@@ -118,6 +137,13 @@ export class MockServerLog {
     this.#connections.push(record)
   }
 
+  /** @internal Called when a connection's socket has closed. */
+  connectionClosed(record: MockConnectionRecord): void {
+    this.#finished.add(record.id)
+    for (const resolve of this.#closeWaiters.get(record.id) ?? []) resolve(record)
+    this.#closeWaiters.delete(record.id)
+  }
+
   /** @internal */
   record(frame: Omit<MockFrame, 'seq'>): MockFrame {
     const logged: MockFrame = { ...frame, seq: this.#nextSeq++ }
@@ -125,8 +151,6 @@ export class MockServerLog {
     for (const listener of [...this.#listeners]) listener(logged)
     return logged
   }
-
-  #nextSeq = 0
 }
 
 /** The kind of an OpenAI event: its `type`. */

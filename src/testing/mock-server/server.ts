@@ -100,7 +100,7 @@ export async function createMockRealtimeServer(
   const open = new Map<string, { handle: MockConnectionHandle; ws: WebSocket }>()
   let nextIndex = 0
 
-  const accept = (ws: WebSocket, request: IncomingMessage, route: Route): void => {
+  const accept = (ws: WebSocket, request: IncomingMessage, route: Route, socket: Duplex): void => {
     const index = nextIndex++
     const id = `${route.protocol}-${index}`
     const record = {
@@ -116,6 +116,7 @@ export async function createMockRealtimeServer(
     )
     const conn = new WireConnection(ws, {
       record,
+      socket,
       protocol: route.protocol,
       binary: route.protocol === 'gemini' && options.gemini?.binaryFrames !== false,
       log,
@@ -156,7 +157,7 @@ export async function createMockRealtimeServer(
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
     }
-    wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request, route))
+    wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request, route, socket))
   })
 
   await new Promise<void>((resolve, reject) => {
