@@ -32,8 +32,13 @@ export interface GeminiEndpointOptions {
   accessToken?: string
   /** Default `v1beta` (AI Studio), `v1alpha` (ephemeral tokens), `v1beta1` (Vertex). */
   apiVersion?: string
-  /** Replaces scheme, host and port (tests, proxies): `ws://127.0.0.1:8080`. http(s) maps to ws(s). */
+  /**
+   * Replaces scheme, host and port (tests, proxies): `ws://127.0.0.1:8080`. http(s) maps to
+   * ws(s). A path in it is kept as a prefix (`ws://host/gemini` for a relay).
+   */
   baseUrl?: string
+  /** `none`: send no credential, for a relay that adds the key on the server. */
+  auth?: 'none'
 }
 
 const EPHEMERAL_PREFIX = 'auth_tokens/'
@@ -64,8 +69,13 @@ export function geminiEndpoint(options: GeminiEndpointOptions): {
       location === 'global' ? 'aiplatform.googleapis.com' : `${location}-aiplatform.googleapis.com`
     const version = options.apiVersion ?? 'v1beta1'
     const url = withBase(`wss://${host}`, options.baseUrl)
-    url.pathname = `/ws/google.cloud.aiplatform.${version}.LlmBidiService/BidiGenerateContent`
+    url.pathname = `${prefix(url)}/ws/google.cloud.aiplatform.${version}.LlmBidiService/BidiGenerateContent`
     return { url: url.toString(), headers: { Authorization: `Bearer ${options.accessToken}` } }
+  }
+  if (options.auth === 'none') {
+    const url = withBase('wss://generativelanguage.googleapis.com', options.baseUrl)
+    url.pathname = `${prefix(url)}/ws/google.ai.generativelanguage.${options.apiVersion ?? 'v1beta'}.GenerativeService.BidiGenerateContent`
+    return { url: url.toString(), headers: {} }
   }
   const apiKey = options.apiKey
   if (apiKey === undefined || apiKey === '') {
@@ -81,9 +91,14 @@ export function geminiEndpoint(options: GeminiEndpointOptions): {
   const version = options.apiVersion ?? (ephemeral ? 'v1alpha' : 'v1beta')
   const method = ephemeral ? 'BidiGenerateContentConstrained' : 'BidiGenerateContent'
   const url = withBase('wss://generativelanguage.googleapis.com', options.baseUrl)
-  url.pathname = `/ws/google.ai.generativelanguage.${version}.GenerativeService.${method}`
+  url.pathname = `${prefix(url)}/ws/google.ai.generativelanguage.${version}.GenerativeService.${method}`
   url.searchParams.set(ephemeral ? 'access_token' : 'key', apiKey)
   return { url: url.toString(), headers: {} }
+}
+
+/** The base URL's own path (a relay mount point), without a trailing slash. */
+function prefix(url: URL): string {
+  return url.pathname.replace(/\/+$/, '')
 }
 
 function withBase(defaultBase: string, baseUrl: string | undefined): URL {

@@ -21,6 +21,11 @@ export interface GeminiRealtimeModelOptions {
    * A function is called on every connect.
    */
   apiKey?: string | (() => string | Promise<string>)
+  /**
+   * `none`: connect without a credential, through a relay (`adk-realtime/server`
+   * `createRelayServer`) that adds the key on the server. Use with `baseUrl`.
+   */
+  auth?: 'none'
   /** Vertex AI instead of AI Studio: project, location and an access-token provider. */
   vertex?: GeminiVertexOptions
   /** Default `v1beta` (AI Studio), `v1alpha` (ephemeral tokens), `v1beta1` (Vertex). */
@@ -94,9 +99,11 @@ export class GeminiRealtimeModel implements RealtimeModel {
       requestResumption: this.#options.requestResumptionHandles ?? true,
     })
     const endpoint = geminiEndpoint({
-      ...(vertex === undefined
-        ? { apiKey: await this.#apiKey() }
-        : { vertex, accessToken: await resolveToken(vertex.accessToken) }),
+      ...(this.#options.auth === 'none'
+        ? { auth: 'none' as const }
+        : vertex === undefined
+          ? { apiKey: await this.#apiKey() }
+          : { vertex, accessToken: await resolveToken(vertex.accessToken) }),
       ...(this.#options.apiVersion === undefined ? {} : { apiVersion: this.#options.apiVersion }),
       ...(this.#options.baseUrl === undefined ? {} : { baseUrl: this.#options.baseUrl }),
     })

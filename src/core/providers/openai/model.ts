@@ -16,7 +16,7 @@ export interface OpenAIRealtimeModelOptions {
    * `POST /v1/realtime/client_secrets`). A function is called on every connect, so a reconnect
    * can mint a fresh ephemeral key.
    */
-  apiKey: string | (() => string | Promise<string>)
+  apiKey?: string | (() => string | Promise<string>)
   /** Default `gpt-realtime`; a config's `model` takes precedence. */
   model?: string
   /** Default `wss://api.openai.com/v1/realtime` (`?model=` is appended). */
@@ -27,9 +27,10 @@ export interface OpenAIRealtimeModelOptions {
   /**
    * How the key travels: `header` (`Authorization: Bearer`, Node) or `subprotocol`
    * (`realtime, openai-insecure-api-key.<key>`, browsers, which cannot set headers). Default:
-   * `header` in Node, `subprotocol` elsewhere.
+   * `header` in Node, `subprotocol` elsewhere. `none` sends no credential: for a relay
+   * (`adk-realtime/server` `createRelayServer`) that holds the key on the server.
    */
-  auth?: 'header' | 'subprotocol'
+  auth?: 'header' | 'subprotocol' | 'none'
   /**
    * Allows a standard (non-`ek_`) key in subprotocol auth. Off by default: a key in a browser is
    * readable by anyone who opens the page. Mint an ephemeral key on your server instead.
@@ -81,8 +82,8 @@ export class OpenAIRealtimeModel implements RealtimeModel {
     config: RealtimeConfig,
     options: ConnectOptions = {},
   ): Promise<OpenAIRealtimeSession> {
-    const apiKey = await this.#resolveKey()
     const auth = this.#options.auth ?? (isNodeRuntime() ? 'header' : 'subprotocol')
+    const apiKey = auth === 'none' ? '' : await this.#resolveKey()
     if (
       auth === 'subprotocol' &&
       !apiKey.startsWith('ek_') &&
@@ -99,7 +100,7 @@ export class OpenAIRealtimeModel implements RealtimeModel {
       url: this.url(config),
       ...(auth === 'header'
         ? { headers: this.#headers(apiKey) }
-        : { protocols: this.#protocols(apiKey) }),
+        : { protocols: auth === 'none' ? ['realtime'] : this.#protocols(apiKey) }),
       connectTimeoutMs: timeoutMs,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(this.#options.webSocketFactory === undefined

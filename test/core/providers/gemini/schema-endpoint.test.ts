@@ -130,6 +130,16 @@ describe('geminiEndpoint', () => {
     )
   })
 
+  it('should keep a base URL path as a prefix and send no credential through a relay', () => {
+    expect(geminiEndpoint({ auth: 'none', baseUrl: 'ws://127.0.0.1:9000/gemini/' })).toEqual({
+      url: 'ws://127.0.0.1:9000/gemini/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent',
+      headers: {},
+    })
+    expect(geminiEndpoint({ apiKey: 'k', baseUrl: 'http://proxy.local/live' }).url).toBe(
+      'ws://proxy.local/live/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent?key=k',
+    )
+  })
+
   it('should refuse missing credentials with typed errors', () => {
     expect(() => geminiEndpoint({})).toThrow(
       expect.objectContaining({ code: 'invalid_config', path: 'apiKey' }),
