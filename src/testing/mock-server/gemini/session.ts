@@ -4,36 +4,27 @@ import { whenReady, type MockClock } from '../clock'
 import type { IncomingFrame, WireConnection } from '../connection'
 import type { ServerContext } from '../context'
 import type { FaultController, FaultTarget, MockCloseSpec } from '../faults'
-import { geminiKind, isRecord } from '../log'
+import { geminiKind } from '../log'
 import { IdFactory } from '../random'
 import type { Route } from '../routing'
 import { checkGeminiCredentials } from './auth'
 import { geminiClose, type GeminiClose } from './errors'
-import { decodeAudio, declaredRate, UserInput, type InputEvent } from './input'
+import { UserInput, type InputEvent } from './input'
+import {
+  audioChunksOf,
+  clientMessage,
+  clientTurnsOf,
+  CloseWith,
+  duration,
+  realtimeInputOf,
+  toolResponsesOf,
+} from './messages'
 import { normalizeKeys } from './normalize'
 import type { SessionRecord } from './resumption'
 import { isSetup, readSetup, type GeminiSetup } from './setup'
-import { GeminiTurn, type ToolResponse, type TurnHost } from './turn'
+import { GeminiTurn, type TurnHost } from './turn'
 
 type GeminiRoute = Extract<Route, { protocol: 'gemini' }>
-
-const CLIENT_FIELDS = ['setup', 'clientContent', 'realtimeInput', 'toolResponse']
-const INPUT_FIELDS = [
-  'mediaChunks',
-  'audio',
-  'video',
-  'text',
-  'activityStart',
-  'activityEnd',
-  'audioStreamEnd',
-]
-
-/** Thrown inside message handling to end the connection the way the service does. */
-class CloseWith extends Error {
-  constructor(readonly close: GeminiClose) {
-    super(close.reason)
-  }
-}
 
 /**
  * One Gemini Live connection: `setup` → `setupComplete`, then realtime input, client content and
@@ -167,11 +158,8 @@ export class GeminiSession implements TurnHost, FaultTarget {
     }
   }
 
-  #dispatch(message: unknown): void {
-    if (!isRecord(message)) throw new CloseWith(geminiClose.invalidArgument)
-    for (const key of Object.keys(message)) {
-      if (!CLIENT_FIELDS.includes(key)) throw new CloseWith(geminiClose.unknownField(key))
-    }
+  #dispatch(value: unknown): void {
+    const message = clientMessage(value)
     if (message.setup !== undefined) return this.#onSetup(message.setup)
     if (!this.#setup) throw new CloseWith(geminiClose.invalidArgument)
     if (message.realtimeInput !== undefined) this.#onRealtimeInput(message.realtimeInput)
@@ -206,33 +194,12 @@ export class GeminiSession implements TurnHost, FaultTarget {
 
   #onRealtimeInput(value: unknown): void {
     const input = this.#input!
-    if (!isRecord(value)) throw new CloseWith(geminiClose.invalidArgument)
-    for (const key of Object.keys(value)) {
-      if (!INPUT_FIELDS.includes(key))
-        throw new CloseWith(geminiClose.unknownField(key, 'realtime_input'))
-    }
-    const chunks = [
-      ...(Array.isArray(value.mediaChunks) ? value.mediaChunks : []),
-      ...(value.audio ? [value.audio] : []),
-    ]
-    for (const chunk of chunks) {
-      if (!isRecord(chunk) || typeof chunk.data !== 'string')
-        throw new CloseWith(geminiClose.invalidArgument)
-      const rate = declaredRate(chunk.mimeType)
-      // Images sent as media chunks (video frames) are accepted and ignored.
-      if (rate === undefined) continue
-      let pcm: Int16Array
-      try {
-        pcm = decodeAudio(chunk.data)
-      } catch {
-        throw new CloseWith(geminiClose.invalidArgument)
-      }
-      this.#onInput(input.audio(pcm, rate))
-    }
-    if (value.activityStart !== undefined) this.#onInput(input.activityStart())
-    if (value.activityEnd !== undefined) this.#onInput(input.activityEnd())
-    if (value.audioStreamEnd === true) this.#onInput(input.streamEnd())
-    if (typeof value.text === 'string') this.#userText(value.text, true)
+    const realtime = realtimeInputOf(value)
+    for (const chunk of audioChunksOf(realtime)) this.#onInput(input.audio(chunk.pcm, chunk.rate))
+    if (realtime.activityStart !== undefined) this.#onInput(input.activityStart())
+    if (realtime.activityEnd !== undefined) this.#onInput(input.activityEnd())
+    if (realtime.audioStreamEnd === true) this.#onInput(input.streamEnd())
+    if (typeof realtime.text === 'string') this.#userText(realtime.text)
   }
 
   #onInput(events: InputEvent[]): void {
@@ -253,34 +220,23 @@ export class GeminiSession implements TurnHost, FaultTarget {
   }
 
   #onClientContent(value: unknown): void {
-    if (!isRecord(value)) throw new CloseWith(geminiClose.invalidArgument)
-    const turns = Array.isArray(value.turns) ? value.turns.filter(isRecord) : []
-    for (const turn of turns) {
-      const parts = Array.isArray(turn.parts) ? turn.parts.filter(isRecord) : []
-      const text = parts.map((part) => (typeof part.text === 'string' ? part.text : '')).join('')
-      if (turn.role === 'model') this.history.push({ role: 'assistant', text })
-      else this.history.push({ role: 'user', text, spoken: false })
-    }
-    if (value.turnComplete === true) this.#userText(undefined, false)
+    if (typeof value !== 'object' || value === null)
+      throw new CloseWith(geminiClose.invalidArgument)
+    const content = value as Record<string, unknown>
+    this.history.push(...clientTurnsOf(content))
+    if (content.turnComplete === true) this.#userText(undefined)
   }
 
   /** A typed user turn (`realtimeInput.text`, or client content with `turnComplete`). */
-  #userText(text: string | undefined, record: boolean): void {
+  #userText(text: string | undefined): void {
     this.#turn?.interrupt()
-    if (record && text !== undefined) this.history.push({ role: 'user', text, spoken: false })
+    if (text !== undefined) this.history.push({ role: 'user', text, spoken: false })
     this.#startTurn(undefined)
   }
 
   #onToolResponse(value: unknown): void {
-    const responses =
-      isRecord(value) && Array.isArray(value.functionResponses) ? value.functionResponses : []
-    const parsed: ToolResponse[] = responses.filter(isRecord).map((response) => ({
-      ...(typeof response.id === 'string' ? { id: response.id } : {}),
-      ...(typeof response.name === 'string' ? { name: response.name } : {}),
-      response: response.response,
-    }))
     // A response to no pending call (already cancelled, or never made) is ignored, as the service does.
-    this.#turn?.toolResponses(parsed)
+    this.#turn?.toolResponses(toolResponsesOf(value))
   }
 
   #startTurn(inputTranscript: string | undefined): void {
@@ -308,9 +264,4 @@ export class GeminiSession implements TurnHost, FaultTarget {
     this.#timers = []
     this.#turn?.interrupt()
   }
-}
-
-/** Protobuf Duration JSON: `50s`, `0.5s`. */
-function duration(ms: number): string {
-  return `${Number((ms / 1000).toFixed(3))}s`
 }

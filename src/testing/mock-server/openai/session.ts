@@ -1,4 +1,3 @@
-import { decodeBase64 } from '../../../core/audio/base64'
 import type { MockBrain } from '../brain'
 import type { MockClock } from '../clock'
 import type { IncomingFrame, WireConnection } from '../connection'
@@ -6,18 +5,15 @@ import type { ServerContext } from '../context'
 import type { FaultController, FaultTarget, MockCloseSpec } from '../faults'
 import { isRecord, openaiKind } from '../log'
 import { IdFactory } from '../random'
-import type { VadEvent } from '../vad'
-import { InputAudioBuffer } from './audio-buffer'
 import type { Conversation } from './conversation'
 import { errorEvent, OPENAI_CLOSE, OpenAIRequestError, openaiErrors } from './errors'
 import { ItemHandlers } from './items'
 import { ResponseRun, type ResponseHost } from './response'
 import { responseSettings } from './response-settings'
+import { SpeechInput, type SpeechHost } from './speech'
 import {
   defaultSession,
-  formatOf,
   mergeSession,
-  turnDetectionOf,
   validateSessionUpdate,
   type SessionObject,
 } from './session-config'
@@ -47,17 +43,15 @@ export class OpenAISession implements ResponseHost, FaultTarget {
   readonly #conn: WireConnection
   readonly #context: ServerContext
   readonly #ids: IdFactory
-  readonly #buffer = new InputAudioBuffer()
   readonly #items: ItemHandlers
+  readonly #speech: SpeechInput
   readonly #conversationId: string
   #lifetimeTimer: unknown
   #pingTimer: unknown
   #session: SessionObject
   #active: ResponseRun | undefined
   #audioProduced = false
-  #pendingUserItem: string | undefined
   #spokenTurns = 0
-  #inputAudioMs = 0
 
   constructor(conn: WireConnection, context: ServerContext, model: string, seed: number) {
     this.#conn = conn
@@ -65,6 +59,15 @@ export class OpenAISession implements ResponseHost, FaultTarget {
     this.#ids = new IdFactory(seed)
     this.#items = new ItemHandlers(this)
     this.conversation = this.#items.conversation
+    const speech: SpeechHost = {
+      send: (event) => this.send(event),
+      newId: (prefix) => this.newId(prefix),
+      items: this.#items,
+      session: () => this.#session,
+      activeResponse: () => this.#active,
+      respond: (transcription) => this.#createResponse(undefined, transcription),
+    }
+    this.#speech = new SpeechInput(speech)
     this.#conversationId = this.newId('conv')
     this.#session = defaultSession({
       id: this.newId('sess'),
@@ -204,13 +207,11 @@ export class OpenAISession implements ResponseHost, FaultTarget {
       case 'session.update':
         return this.#updateSession(message.session)
       case 'input_audio_buffer.append':
-        return this.#append(message.audio)
+        return this.#speech.append(message.audio)
       case 'input_audio_buffer.commit':
-        return this.#commitManually()
+        return this.#speech.commit()
       case 'input_audio_buffer.clear':
-        this.#buffer.clear()
-        this.#pendingUserItem = undefined
-        return this.send({ type: 'input_audio_buffer.cleared' })
+        return this.#speech.clear()
       case 'conversation.item.create':
         return this.#items.create(message)
       case 'conversation.item.delete':
@@ -254,73 +255,7 @@ export class OpenAISession implements ResponseHost, FaultTarget {
   }
 
   #applySession(): void {
-    this.#buffer.setFormat(formatOf(this.#session.audio.input.format))
-    this.#buffer.setTurnDetection(turnDetectionOf(this.#session))
-  }
-
-  #append(audio: unknown): void {
-    if (audio === undefined) throw openaiErrors.missing('audio')
-    if (typeof audio !== 'string') throw openaiErrors.invalidType('audio', 'a string', audio)
-    let bytes: Uint8Array
-    try {
-      bytes = decodeBase64(audio)
-    } catch {
-      throw new OpenAIRequestError(
-        'invalid_value',
-        "Invalid 'audio'. Expected base64-encoded audio.",
-        'audio',
-      )
-    }
-    for (const event of this.#buffer.append(bytes)) this.#onVad(event)
-  }
-
-  #onVad(event: VadEvent): void {
-    const detection = turnDetectionOf(this.#session)
-    if (event.type === 'speechStarted') {
-      this.#pendingUserItem = this.newId('item')
-      this.send({
-        type: 'input_audio_buffer.speech_started',
-        audio_start_ms: event.audioStartMs,
-        item_id: this.#pendingUserItem,
-      })
-      if (this.#active && detection?.interruptResponse) this.#active.cancel('turn_detected')
-      return
-    }
-    const itemId = this.#pendingUserItem ?? this.newId('item')
-    this.#pendingUserItem = undefined
-    this.send({
-      type: 'input_audio_buffer.speech_stopped',
-      audio_end_ms: event.audioEndMs,
-      item_id: itemId,
-    })
-    const respond =
-      this.#session.type === 'realtime' && detection?.createResponse === true && !this.#active
-    this.#commit(itemId, respond)
-  }
-
-  #commitManually(): void {
-    if (this.#buffer.durationMs < 100) throw openaiErrors.bufferTooSmall(this.#buffer.durationMs)
-    const itemId = this.#pendingUserItem ?? this.newId('item')
-    this.#pendingUserItem = undefined
-    this.#buffer.endUtterance()
-    this.#commit(itemId, false)
-  }
-
-  /** Commits the buffer as a user item, transcribes it and, with server VAD, answers it. */
-  #commit(itemId: string, respond: boolean): void {
-    const audio = this.#buffer.take()
-    this.#inputAudioMs += audio.durationMs
-    const stored = this.#items.addSpokenItem(itemId)
-    this.send({
-      type: 'input_audio_buffer.committed',
-      previous_item_id: stored.previousItemId,
-      item_id: itemId,
-    })
-    this.#items.announce(stored)
-    this.#items.whenHeard(stored, audio, (transcription) => {
-      if (respond) this.#createResponse(undefined, transcription)
-      else transcription?.complete()
-    })
+    this.#speech.configure(this.#session)
   }
 
   #createResponse(params: unknown, transcription: InputTranscription | undefined): void {
@@ -330,7 +265,7 @@ export class OpenAISession implements ResponseHost, FaultTarget {
       session: this.#session,
       conversation: this.conversation,
       conversationId: this.#conversationId,
-      inputAudioMs: this.#inputAudioMs,
+      inputAudioMs: this.#speech.committedMs,
     })
     const run = new ResponseRun(this, { ...settings, transcription })
     this.#active = run
