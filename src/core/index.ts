@@ -130,6 +130,31 @@ export type {
   FrameChunkerOptions,
 } from './audio/chunker'
 
+// --- browser audio engine (src/core/audio) ---
+export { createBrowserAudio } from './audio/browser-audio'
+export type {
+  BrowserAudio,
+  BrowserAudioOptions,
+  BrowserAudioRunner,
+  BrowserAudioSnapshot,
+  BrowserAudioStatus,
+} from './audio/browser-audio'
+export { MicrophoneCapture } from './audio/microphone'
+export type {
+  MicrophoneCaptureOptions,
+  MicrophoneSnapshot,
+  MicrophoneStatus,
+} from './audio/microphone'
+export { listMicrophones, microphoneConstraints } from './audio/microphone-devices'
+export { AudioPlayer } from './audio/player'
+export type { AudioPlayerOptions, InterruptReport, ItemPlayback } from './audio/player'
+export { SharedAudioContext } from './audio/shared-audio-context'
+export type { SharedAudioContextOptions } from './audio/shared-audio-context'
+export { CaptureFramer } from './audio/capture-framer'
+export type { CaptureFramerOptions, CapturedFrame } from './audio/capture-framer'
+export { loadAudioWorklet } from './audio/worklet-module'
+export { audioWorkletSource } from './audio/worklets/source.generated'
+
 // --- runner, agent, transcript, store (src/core/runner, agent.ts, transcript.ts, store.ts) ---
 export { RealtimeRunner } from './runner/runner'
 export type { RunnerSessionUpdate } from './runner/engine'

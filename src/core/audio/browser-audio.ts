@@ -1,0 +1,237 @@
+import { RealtimeError } from '../errors'
+import type { PlaybackController } from '../runner/interruption'
+import type { ConnectionStatus, RunnerEvent, RunnerSnapshot } from '../runner/options'
+import type { ProviderCapabilities } from '../session'
+import { MicrophoneCapture } from './microphone'
+import type { MicrophoneCaptureOptions, MicrophoneSnapshot } from './microphone'
+import { AudioPlayer } from './player'
+import type { AudioPlayerOptions } from './player'
+import { SharedAudioContext } from './shared-audio-context'
+
+/** The runner surface the glue uses (a `RealtimeRunner` satisfies it). */
+export interface BrowserAudioRunner {
+  readonly model: { readonly capabilities: Pick<ProviderCapabilities, 'inputSampleRate'> }
+  getState(): Pick<RunnerSnapshot, 'connection'>
+  onEvent(listener: (event: RunnerEvent) => void): () => void
+  sendAudio(pcm: Uint8Array): void
+}
+
+export interface BrowserAudioOptions {
+  /** Use this context (never closed by the library) instead of creating one. */
+  context?: AudioContext
+  /** Microphone options; `false` for playback only (text input, or audio sent some other way). */
+  microphone?: false | Omit<MicrophoneCaptureOptions, 'sampleRate' | 'onFrame' | 'audio'>
+  player?: Omit<AudioPlayerOptions, 'audio'>
+}
+
+export type BrowserAudioStatus = 'idle' | 'starting' | 'running' | 'stopped'
+
+/** What a UI shows; the same object until something changes. */
+export interface BrowserAudioSnapshot {
+  status: BrowserAudioStatus
+  /** False when the browser blocks sound until a gesture: show a button calling `startAudio()`. */
+  canPlayAudio: boolean
+  microphone: MicrophoneSnapshot | undefined
+  error: RealtimeError | undefined
+}
+
+/** Statuses in which the runner accepts audio (it buffers while connecting or reconnecting). */
+const SENDING: ReadonlySet<ConnectionStatus> = new Set(['connecting', 'connected', 'reconnecting'])
+
+/**
+ * Wires the browser audio engine to a `RealtimeRunner`: microphone frames at the provider's input
+ * rate go to `runner.sendAudio`, `audio.delta` events to the player, and barge-in goes through
+ * the player (pass `audio.playback` to the runner). One AudioContext serves both directions; it is
+ * unlocked in the gesture that calls {@link BrowserAudio.start}, and reused across reconnects.
+ * When the runner closes or fails, the microphone and the context are released.
+ *
+ * With `interruptionDetection: 'automatic'`, user speech while the agent is audible stops the
+ * speakers at once and, on OpenAI, truncates the assistant item to what was heard — measured by
+ * the player worklet, not by a wall clock, and also after the provider finished sending.
+ *
+ * @example
+ * const audio = createBrowserAudio()
+ * const runner = new RealtimeRunner({
+ *   model,
+ *   config: { interruptionDetection: 'automatic' },
+ *   playback: audio.playback,
+ * })
+ * audio.attach(runner)
+ * button.onclick = () => audio.connect(runner) // unlock audio + microphone + connect, in the gesture
+ * requestAnimationFrame(function draw() {
+ *   meter.value = audio.inputLevel // pull, at animation-frame rate
+ *   requestAnimationFrame(draw)
+ * })
+ */
+export interface BrowserAudio {
+  readonly audio: SharedAudioContext
+  readonly player: AudioPlayer
+  /** Created by `attach` (it needs the provider's input rate); `undefined` with `microphone: false`. */
+  readonly microphone: MicrophoneCapture | undefined
+  /** Give this to the runner as its `playback` option. */
+  readonly playback: PlaybackController
+  /** Subscribes to the runner's events; returns the detach function. */
+  attach(runner: BrowserAudioRunner): () => void
+  /** Unlocks audio (synchronously — call it in a gesture), starts the player and the microphone. */
+  start(): Promise<void>
+  /** `start()` and `runner.connect()` together, from one gesture. Releases audio if either fails. */
+  connect(runner: BrowserAudioRunner & { connect(): Promise<void> }): Promise<void>
+  /** Resumes audio the browser blocked; call it from a click or tap handler. */
+  startAudio(): Promise<void>
+  /** Releases the microphone, the player and (if created here) the AudioContext. Idempotent. */
+  stop(): Promise<void>
+  getSnapshot(): BrowserAudioSnapshot
+  subscribe(listener: () => void): () => void
+  /** Microphone RMS, 0–1 (0 while muted). */
+  readonly inputLevel: number
+  /** Speaker RMS, 0–1. */
+  readonly outputLevel: number
+}
+
+export function createBrowserAudio(options: BrowserAudioOptions = {}): BrowserAudio {
+  const audio = new SharedAudioContext(
+    options.context === undefined ? {} : { context: options.context },
+  )
+  const player = new AudioPlayer({ ...options.player, audio })
+  const listeners = new Set<() => void>()
+  let microphone: MicrophoneCapture | undefined
+  let runner: BrowserAudioRunner | undefined
+  let offMicrophone: (() => void) | undefined
+  let snapshot: BrowserAudioSnapshot = {
+    status: 'idle',
+    canPlayAudio: false,
+    microphone: undefined,
+    error: undefined,
+  }
+  let starting: Promise<void> | undefined
+
+  const update = (patch: Partial<BrowserAudioSnapshot>): void => {
+    const next: BrowserAudioSnapshot = {
+      ...snapshot,
+      ...patch,
+      canPlayAudio: audio.canPlayAudio,
+      microphone: microphone?.getSnapshot(),
+    }
+    const keys = Object.keys(next) as Array<keyof BrowserAudioSnapshot>
+    if (keys.every((key) => next[key] === snapshot[key])) return
+    snapshot = next
+    for (const listener of [...listeners]) listener()
+  }
+  audio.subscribe(() => update({}))
+
+  const onEvent = (event: RunnerEvent): void => {
+    switch (event.type) {
+      case 'audio.delta':
+        return player.enqueue(event.itemId, event.pcm, event.sampleRate)
+      case 'audio.done':
+        return player.end(event.itemId)
+      case 'response.done':
+        // A response can end without `audio.done` (cancelled): let the buffered tail play out.
+        return player.end()
+      case 'interrupted':
+        // The provider stopped the answer itself (Gemini barge-in): what is queued is stale.
+        player.interrupt()
+        return
+      case 'connection.status':
+        if (event.status === 'closed' || event.status === 'failed') void api.stop()
+        return
+      default:
+        return
+    }
+  }
+
+  const api: BrowserAudio = {
+    audio,
+    player,
+    get microphone() {
+      return microphone
+    },
+    playback: player,
+
+    attach(target) {
+      if (runner !== undefined && runner !== target) {
+        throw new RealtimeError(
+          'invalid_config',
+          'This BrowserAudio is already attached to a runner',
+        )
+      }
+      runner = target
+      if (options.microphone !== false && microphone === undefined) {
+        microphone = new MicrophoneCapture({
+          ...options.microphone,
+          sampleRate: target.model.capabilities.inputSampleRate,
+          audio,
+          onFrame: (pcm) => {
+            if (runner !== undefined && SENDING.has(runner.getState().connection)) {
+              runner.sendAudio(pcm)
+            }
+          },
+        })
+        offMicrophone = microphone.subscribe(() => update({}))
+      }
+      const off = target.onEvent(onEvent)
+      return () => {
+        off()
+        if (runner === target) runner = undefined
+      }
+    },
+
+    start() {
+      if (starting !== undefined) return starting
+      if (snapshot.status === 'stopped') {
+        return Promise.reject(new RealtimeError('session_closed', 'This BrowserAudio was stopped'))
+      }
+      try {
+        audio.unlock() // synchronously, inside the gesture
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      update({ status: 'starting', error: undefined })
+      starting = Promise.all([player.start(), microphone?.start()]).then(
+        () => update({ status: 'running' }),
+        async (cause: unknown) => {
+          const error = RealtimeError.from(cause, 'media_unavailable')
+          update({ error })
+          await api.stop()
+          throw error
+        },
+      )
+      return starting
+    },
+
+    async connect(target) {
+      if (runner !== target) api.attach(target)
+      const started = api.start()
+      try {
+        await Promise.all([started, target.connect()])
+      } catch (error) {
+        await api.stop()
+        throw error
+      }
+    },
+
+    startAudio: () => audio.startAudio(),
+
+    async stop() {
+      if (snapshot.status === 'stopped') return
+      update({ status: 'stopped' })
+      await Promise.all([microphone?.stop(), player.close()])
+      offMicrophone?.()
+      await audio.close().catch(() => {})
+      update({})
+    },
+
+    getSnapshot: () => snapshot,
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    get inputLevel() {
+      return microphone?.level ?? 0
+    },
+    get outputLevel() {
+      return player.level
+    },
+  }
+  return api
+}
