@@ -51,12 +51,12 @@ function pause(ms: number): Segment {
 
 function consonant(letter: string, next: readonly [number, number, number]): Segment[] {
   if ('szcx'.includes(letter))
-    return [{ ms: 70, voice: 0, noise: 0.5, formants: next, noiseHz: 5500 }]
+    return [{ ms: 70, voice: 0, noise: 0.12, formants: next, noiseHz: 5500 }]
   if ('fhv'.includes(letter)) {
-    return [{ ms: 55, voice: letter === 'v' ? 0.3 : 0, noise: 0.3, formants: next, noiseHz: 3500 }]
+    return [{ ms: 55, voice: letter === 'v' ? 0.3 : 0, noise: 0.1, formants: next, noiseHz: 3500 }]
   }
   if ('ptkbdgq'.includes(letter)) {
-    return [pause(30), { ms: 18, voice: 0, noise: 0.7, formants: next, noiseHz: 2500 }]
+    return [pause(30), { ms: 18, voice: 0, noise: 0.25, formants: next, noiseHz: 2500 }]
   }
   if ('mn'.includes(letter)) return [{ ms: 60, voice: 0.45, noise: 0, formants: NASAL, noiseHz: 0 }]
   return [{ ms: 50, voice: 0.6, noise: 0, formants: LIQUID, noiseHz: 0 }]
