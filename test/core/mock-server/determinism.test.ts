@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { createMockRealtimeServer } from '../../../src/testing'
+import { geminiSession, openaiSession } from '../../conformance/mock-helpers'
+
+/**
+ * The same script against the same seed gives the same frames — ids, handles and audio bytes
+ * included — so a failing test can be replayed exactly. A different seed changes the ids only.
+ */
+async function openaiTurn(seed: number): Promise<unknown[]> {
+  const server = await createMockRealtimeServer({ seed, pingIntervalMs: 0 })
+  try {
+    const client = await openaiSession(server.openaiUrl)
+    client.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hello!' }] },
+    })
+    client.send({ type: 'response.create' })
+    await client.messages.next((message) => message.type === 'rate_limits.updated')
+    client.ws.close()
+    // `expires_at` follows the clock; everything else must be identical.
+    return client.messages.items.map((message) =>
+      JSON.parse(JSON.stringify(message).replace(/"expires_at":\d+/g, '"expires_at":0')),
+    )
+  } finally {
+    await server.close()
+  }
+}
+
+async function geminiTurn(seed: number): Promise<unknown[]> {
+  const server = await createMockRealtimeServer({ seed })
+  try {
+    const client = await geminiSession(server.url, { sessionResumption: {} })
+    client.send({ realtimeInput: { text: 'Hello!' } })
+    await client.messages.next(
+      (message) =>
+        'sessionResumptionUpdate' in message && client.messages.items.indexOf(message) > 2,
+    )
+    client.ws.close()
+    return client.messages.items
+  } finally {
+    await server.close()
+  }
+}
+
+describe('determinism', () => {
+  it('replays an OpenAI turn identically for the same seed', async () => {
+    const [first, second, other] = [await openaiTurn(7), await openaiTurn(7), await openaiTurn(8)]
+    expect(second).toEqual(first)
+    expect(other).not.toEqual(first)
+    expect(other.map((message) => (message as { type: string }).type)).toEqual(
+      first.map((message) => (message as { type: string }).type),
+    )
+  })
+
+  it('replays a Gemini turn identically for the same seed, handles included', async () => {
+    const [first, second] = [await geminiTurn(7), await geminiTurn(7)]
+    expect(second).toEqual(first)
+  })
+})
