@@ -1,0 +1,166 @@
+'use client'
+import { memo } from 'react'
+import type { CSSProperties } from 'react'
+import type { ConversationItem, MessageItem } from '../core'
+import { useTranscript } from '../hooks/useTranscript'
+import { baseStyle, buttonStyle, classNames, colors, radius, space, themeVar } from './theme'
+import { useStickToBottom } from './use-stick-to-bottom'
+
+export interface TranscriptLabels {
+  /** The log's accessible name. */
+  title: string
+  user: string
+  assistant: string
+  system: string
+  interrupted: string
+  empty: string
+  jumpToLatest: string
+}
+
+export const defaultTranscriptLabels: TranscriptLabels = {
+  title: 'Conversation',
+  user: 'You',
+  assistant: 'Agent',
+  system: 'System',
+  interrupted: 'interrupted',
+  empty: 'The conversation will appear here.',
+  jumpToLatest: 'Jump to latest',
+}
+
+export interface TranscriptProps {
+  className?: string
+  labels?: Partial<TranscriptLabels>
+  /** Also list tool calls between the messages (default false; see `ToolActivity`). */
+  showToolCalls?: boolean
+  style?: CSSProperties
+}
+
+/**
+ * The live conversation, as an ARIA log (`aria-live="polite"`, `aria-busy` while text streams so
+ * screen readers read whole sentences). Partial text is dimmed (`--adk-partial-opacity`), an
+ * interrupted answer is marked, and the view follows new text until the user scrolls up. It
+ * renders at most once per animation frame while text streams; unchanged rows do not re-render.
+ * `data-state`: `empty | streaming | idle`; each row has `data-role` and `data-status`.
+ *
+ * @example
+ * <Transcript className="transcript" style={{ height: 360 }} labels={{ assistant: 'Concierge' }} />
+ */
+export function Transcript({ className, labels, showToolCalls = false, style }: TranscriptProps) {
+  const items = useTranscript()
+  const text = { ...defaultTranscriptLabels, ...labels }
+  const { ref, handlers, detached, jumpToLatest } = useStickToBottom(items)
+  const shown = showToolCalls ? items : items.filter((item) => item.kind === 'message')
+  const streaming = items.some((item) => item.kind === 'message' && item.status === 'inProgress')
+  return (
+    <div
+      className={classNames('adk-transcript', className)}
+      data-state={shown.length === 0 ? 'empty' : streaming ? 'streaming' : 'idle'}
+      style={{ ...baseStyle, position: 'relative', ...style }}
+    >
+      <div
+        ref={ref}
+        role="log"
+        aria-live="polite"
+        aria-label={text.title}
+        aria-busy={streaming}
+        tabIndex={0}
+        {...handlers}
+        style={{
+          maxHeight: themeVar('transcript-height', '320px'),
+          height: style?.height === undefined ? undefined : '100%',
+          overflowY: 'auto',
+          display: 'flex',
+          flexDirection: 'column',
+          gap: 8,
+          padding: 4,
+        }}
+      >
+        {shown.length === 0 ? <p style={{ margin: 0, color: colors.muted }}>{text.empty}</p> : null}
+        {shown.map((item) => (
+          <TranscriptRow key={`${item.kind}:${item.id}`} item={item} labels={text} />
+        ))}
+      </div>
+      {detached ? (
+        <button
+          type="button"
+          onClick={jumpToLatest}
+          style={{
+            ...buttonStyle,
+            position: 'absolute',
+            right: space,
+            bottom: space,
+            background: colors.bg,
+          }}
+        >
+          {text.jumpToLatest}
+        </button>
+      ) : null}
+    </div>
+  )
+}
+
+const TranscriptRow = memo(function TranscriptRow(props: {
+  item: ConversationItem
+  labels: TranscriptLabels
+}) {
+  const { item, labels } = props
+  if (item.kind === 'toolCall') {
+    return (
+      <div
+        data-role="tool"
+        data-status={item.status}
+        style={{ color: colors.muted, fontSize: '0.875em' }}
+      >
+        <code>{item.name}</code> · {item.status}
+      </div>
+    )
+  }
+  return <Message item={item} labels={labels} />
+}, sameRow)
+
+function Message({ item, labels }: { item: MessageItem; labels: TranscriptLabels }) {
+  const user = item.role === 'user'
+  const partial = item.status === 'inProgress'
+  return (
+    <div
+      data-role={item.role}
+      data-status={item.status}
+      style={{
+        alignSelf: user ? 'flex-end' : 'flex-start',
+        maxWidth: '85%',
+        padding: '6px 10px',
+        borderRadius: radius,
+        background: user
+          ? themeVar('user-bg', 'color-mix(in srgb, currentColor 10%, transparent)')
+          : themeVar('assistant-bg', 'color-mix(in srgb, currentColor 4%, transparent)'),
+      }}
+    >
+      <span style={{ display: 'block', fontSize: '0.75em', color: colors.muted }}>
+        {labels[item.role]}
+      </span>
+      <span
+        style={
+          partial ? { opacity: themeVar('partial-opacity', '0.7'), fontStyle: 'italic' } : undefined
+        }
+      >
+        {item.text}
+      </span>
+      {item.status === 'interrupted' ? (
+        <span data-interrupted="" style={{ color: colors.muted, fontSize: '0.75em' }}>
+          {' — '}
+          {labels.interrupted}
+        </span>
+      ) : null}
+    </div>
+  )
+}
+
+function sameRow(
+  a: { item: ConversationItem; labels: TranscriptLabels },
+  b: { item: ConversationItem; labels: TranscriptLabels },
+): boolean {
+  if (a.item !== b.item) return false
+  return (Object.keys(a.labels) as Array<keyof TranscriptLabels>).every(
+    (key) => a.labels[key] === b.labels[key],
+  )
+}

@@ -1,0 +1,241 @@
+import { act, cleanup, render } from '@testing-library/react'
+import { useEffect } from 'react'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { RealtimeRunner } from '../../src/core'
+import { useRealtimeSession } from '../../src/hooks'
+import type { RealtimeSessionHandle, RealtimeSessionOptions } from '../../src/hooks'
+import { createScriptedModel } from '../../src/testing/scripted-session'
+import type { ScriptedModel } from '../../src/testing/scripted-session'
+import { createSimulatedAudio } from '../../src/testing/simulated-audio'
+import { inMode, microtaskStore, reactModes, settle } from './support'
+
+interface Harness {
+  session(): RealtimeSessionHandle
+  committedRunners: Set<RealtimeRunner>
+  renders: RealtimeSessionHandle[]
+}
+
+function mount(
+  strict: boolean,
+  input: Partial<RealtimeSessionOptions> & { model: ScriptedModel },
+  render_ = render,
+) {
+  const options = { store: microtaskStore, ...input }
+  const committedRunners = new Set<RealtimeRunner>()
+  const renders: RealtimeSessionHandle[] = []
+  function App(props: { label: string }) {
+    const session = useRealtimeSession(options)
+    renders.push(session)
+    useEffect(() => {
+      committedRunners.add(session.runner)
+    })
+    return (
+      <p>
+        {props.label}:{session.status}:{session.agentState}:{String(session.isMuted)}
+      </p>
+    )
+  }
+  const result = render_(inMode(strict, <App label="a" />))
+  const harness: Harness & typeof result = {
+    ...result,
+    committedRunners,
+    renders,
+    session: () => renders[renders.length - 1]!,
+  }
+  return {
+    ...harness,
+    rerenderWith: (label: string) => result.rerender(inMode(strict, <App label={label} />)),
+  }
+}
+
+/** The most sessions of `model` ever open at the same time. */
+function trackOpenSessions(model: ScriptedModel): { max: number } {
+  const peak = { max: 0 }
+  const check = () => {
+    peak.max = Math.max(peak.max, model.openSessions.length)
+  }
+  const connect = model.connect.bind(model)
+  model.connect = async (...args) => {
+    const session = await connect(...args)
+    check()
+    return session
+  }
+  return peak
+}
+
+describe.each(reactModes)('useRealtimeSession (%s)', (_mode, strict) => {
+  afterEach(() => {
+    cleanup()
+    vi.useRealTimers()
+  })
+
+  it('should create one runner and open one connection and one microphone per mounted session', async () => {
+    const model = createScriptedModel()
+    const peak = trackOpenSessions(model)
+    const audio = createSimulatedAudio()
+    const { committedRunners, session } = mount(strict, { model, audio, autoConnect: true })
+    await settle()
+
+    expect(committedRunners.size).toBe(1)
+    expect(session().status).toBe('connected')
+    expect(model.connects).toHaveLength(1)
+    expect(peak.max).toBe(1)
+    expect(audio.counts).toMatchObject({ starts: 1, open: 1, maxOpen: 1 })
+
+    // A double click (and another connect) while connected changes nothing.
+    await act(() => Promise.all([session().connect(), session().connect()]))
+    expect(model.connects).toHaveLength(1)
+    expect(audio.counts.maxOpen).toBe(1)
+    expect([...committedRunners][0]).toBe(session().runner)
+  })
+
+  it('should serialize connect and disconnect so no two connections or microphones overlap', async () => {
+    const model = createScriptedModel({ connectDelayMs: 5 })
+    const peak = trackOpenSessions(model)
+    const audio = createSimulatedAudio({ startDelayMs: 3 })
+    const { session } = mount(strict, { model, audio })
+    await settle()
+
+    await act(async () => {
+      const { connect, disconnect } = session()
+      await Promise.allSettled([connect(), disconnect(), connect(), disconnect(), connect()])
+    })
+    expect(session().status).toBe('connected')
+    expect(peak.max).toBe(1)
+    expect(model.openSessions).toHaveLength(1)
+    expect(audio.counts.maxOpen).toBe(1)
+    expect(audio.counts.open).toBe(1)
+
+    // Sequential cycles: a new connection each time, never two at once, no microphone left open.
+    for (let cycle = 0; cycle < 3; cycle += 1) {
+      await act(() => session().disconnect())
+      expect(audio.counts.open).toBe(0)
+      await act(() => session().connect())
+    }
+    expect(peak.max).toBe(1)
+    expect(audio.counts.maxOpen).toBe(1)
+  })
+
+  it('should leave no timers, sockets or microphones when unmounted during connect', async () => {
+    vi.useFakeTimers()
+    const model = createScriptedModel({ connectDelayMs: 1_000 })
+    const audio = createSimulatedAudio({ startDelayMs: 500 })
+    const { unmount } = mount(strict, { model, audio, autoConnect: true })
+    await settle()
+    expect(model.connects).toHaveLength(1)
+    expect(model.connects[0]?.outcome).toBe('pending')
+
+    unmount()
+    await settle()
+    expect(model.connects[0]?.outcome).toBe('cancelled')
+    expect(model.openSessions).toHaveLength(0)
+    expect(audio.counts.open).toBe(0)
+    expect(vi.getTimerCount()).toBe(0)
+
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(model.sessions).toHaveLength(0)
+    expect(audio.counts.maxOpen).toBe(0)
+  })
+
+  it('should close the session and release the microphone when unmounted while connected', async () => {
+    const model = createScriptedModel()
+    const audio = createSimulatedAudio()
+    const { unmount, session } = mount(strict, { model, audio, autoConnect: true })
+    await settle()
+    const runner = session().runner
+    expect(model.openSessions).toHaveLength(1)
+
+    unmount()
+    await settle()
+    expect(model.openSessions).toHaveLength(0)
+    expect(audio.counts.open).toBe(0)
+    expect(runner.getState().connection).toBe('closed')
+  })
+
+  it('should keep every action identity stable across renders and state changes', async () => {
+    const model = createScriptedModel()
+    const { session, rerenderWith, renders } = mount(strict, {
+      model,
+      audio: createSimulatedAudio(),
+    })
+    const first = session()
+    await act(() => first.connect())
+    act(() => first.mute())
+    act(() => model.session?.emit({ type: 'speech.started', itemId: 'u1' }))
+    rerenderWith('b')
+    await act(() => first.disconnect())
+    const last = session()
+    expect(renders.length).toBeGreaterThan(3)
+    for (const name of [
+      'connect',
+      'disconnect',
+      'sendText',
+      'interrupt',
+      'updateSession',
+      'mute',
+      'unmute',
+    ] as const) {
+      expect(last[name], name).toBe(first[name])
+    }
+    expect(last.runner).toBe(first.runner)
+    expect(last.store).toBe(first.store)
+  })
+
+  it('should reflect status, agent state and mute, with or without an audio engine', async () => {
+    const model = createScriptedModel()
+    const { session, container } = mount(strict, { model, audio: false })
+    expect(container.textContent).toBe('a:idle:disconnected:false')
+    await act(() => session().connect())
+    expect(container.textContent).toBe('a:connected:listening:false')
+    act(() => session().mute())
+    expect(session().isMuted).toBe(true)
+    act(() => session().unmute())
+    expect(session().isMuted).toBe(false)
+
+    act(() => session().sendText('hello'))
+    expect(model.session?.callsOf('sendText')).toEqual([{ method: 'sendText', text: 'hello' }])
+    await act(() => session().updateSession({ instruction: 'Be brief.' }))
+    expect(model.session?.callsOf('mutateContext')).toHaveLength(1)
+  })
+
+  it('should call the latest handlers', async () => {
+    const model = createScriptedModel()
+    const seen: string[] = []
+    let label = 'first'
+    function App() {
+      const current = label
+      useRealtimeSession({
+        model,
+        audio: false,
+        autoConnect: true,
+        store: microtaskStore,
+        handlers: { onConnectionStatus: (status) => seen.push(`${current}:${status}`) },
+      })
+      return null
+    }
+    const { rerender, unmount } = render(inMode(strict, <App />))
+    await settle()
+    label = 'second'
+    rerender(inMode(strict, <App />))
+    unmount()
+    await settle()
+    expect(seen).toEqual(['first:connecting', 'first:connected', 'second:closed'])
+  })
+
+  it('should release the microphone when the connection fails, and connect again on retry', async () => {
+    const model = createScriptedModel({ refuseConnects: 1 })
+    const audio = createSimulatedAudio()
+    const { session } = mount(strict, { model, audio })
+    await act(() =>
+      session()
+        .connect()
+        .catch(() => {}),
+    )
+    expect(session().status).toBe('failed')
+    expect(audio.counts.open).toBe(0)
+    await act(() => session().connect())
+    expect(session().status).toBe('connected')
+    expect(audio.counts.open).toBe(1)
+    expect(audio.counts.maxOpen).toBe(1)
+  })
+})
