@@ -1,12 +1,12 @@
 import { RealtimeError } from '../errors'
 import { defaultMediaDevices } from './browser-env'
 import { microphoneError } from './media-errors'
-import { defaultMoved, listMicrophones, microphoneConstraints } from './microphone-devices'
+import { defaultMoved, listMicrophones } from './microphone-devices'
+import { MicrophoneSource, openMicrophone, stopTracks } from './microphone-source'
+import { CaptureNode } from './capture-node'
 import { SharedAudioContext } from './shared-audio-context'
-import { CAPTURE_SLOT, StatsView, createStatsBuffer } from './stats-buffer'
+import { SnapshotStore } from './snapshot-store'
 import { loadAudioWorklet } from './worklet-module'
-import { CAPTURE_PROCESSOR } from './worklets/protocol'
-import type { CaptureCommand, CaptureMessage, CaptureProcessorOptions } from './worklets/protocol'
 
 export type MicrophoneStatus = 'idle' | 'starting' | 'running' | 'stopped'
 
@@ -70,16 +70,14 @@ export class MicrophoneCapture {
   readonly #options: MicrophoneCaptureOptions
   readonly #audio: SharedAudioContext
   readonly #ownsAudio: boolean
-  readonly #listeners = new Set<() => void>()
-  #snapshot: MicrophoneSnapshot
+  readonly #store: SnapshotStore<MicrophoneSnapshot>
   #starting: Promise<void> | undefined
   #switching: Promise<void> = Promise.resolve()
   #context: AudioContext | undefined
-  #node: AudioWorkletNode | undefined
-  #source: MediaStreamAudioSourceNode | undefined
-  #stream: MediaStream | undefined
-  #stats: StatsView | undefined
-  #level = 0
+  #node: CaptureNode | undefined
+  #source: MicrophoneSource | undefined
+  /** Granted but not yet connected (the worklet is loading). */
+  #pending: MediaStream | undefined
   #frames = 0
   #cleanups: Array<() => void> = []
 
@@ -91,7 +89,7 @@ export class MicrophoneCapture {
       audio instanceof SharedAudioContext
         ? audio
         : new SharedAudioContext(audio === undefined ? {} : { context: audio })
-    this.#snapshot = {
+    this.#store = new SnapshotStore<MicrophoneSnapshot>({
       status: 'idle',
       muted: options.muted ?? false,
       deviceId: options.deviceId,
@@ -99,21 +97,20 @@ export class MicrophoneCapture {
       label: undefined,
       devices: [],
       error: undefined,
-    }
+    })
   }
 
   getSnapshot(): MicrophoneSnapshot {
-    return this.#snapshot
+    return this.#store.get()
   }
 
   subscribe(listener: () => void): () => void {
-    this.#listeners.add(listener)
-    return () => this.#listeners.delete(listener)
+    return this.#store.subscribe(listener)
   }
 
   /** RMS of the latest frame, 0–1. Cheap: read it every animation frame. */
   get level(): number {
-    return this.#stats?.level(CAPTURE_SLOT.level) ?? this.#level
+    return this.#node?.level ?? 0
   }
 
   /** Frames delivered so far. */
@@ -123,7 +120,7 @@ export class MicrophoneCapture {
 
   /** The track in use, while running. */
   get track(): MediaStreamTrack | undefined {
-    return this.#stream?.getAudioTracks()[0]
+    return this.#source?.track
   }
 
   /** The AudioContext's rate (the device's), once started. */
@@ -155,37 +152,38 @@ export class MicrophoneCapture {
 
   async #start(context: AudioContext): Promise<void> {
     this.#context = context
-    const stream = await this.#open(this.#snapshot.deviceId)
+    const stream = await openMicrophone(
+      this.#devices(),
+      this.#snapshot.deviceId,
+      this.#options.constraints,
+    )
     // stop() during the permission prompt: release what the prompt just granted.
-    if (this.#snapshot.status !== 'starting') return this.#stopTracks(stream)
-    this.#stream = stream
+    if (this.#snapshot.status !== 'starting') return stopTracks(stream)
+    this.#pending = stream
     await loadAudioWorklet(context, this.#options.workletUrl)
     if (this.#snapshot.status !== 'starting') return
-    const stats = createStatsBuffer()
-    this.#stats = stats === undefined ? undefined : new StatsView(stats)
-    const processorOptions: CaptureProcessorOptions = {
+    const node = new CaptureNode({
+      context,
       targetRate: this.#options.sampleRate,
       frameMs: this.#options.frameMs ?? 20,
       muted: this.#snapshot.muted,
-      ...(stats === undefined ? {} : { stats }),
-    }
-    const node = new AudioWorkletNode(context, CAPTURE_PROCESSOR, {
-      numberOfInputs: 1,
-      numberOfOutputs: 1,
-      outputChannelCount: [1],
-      // Web Audio mixes a stereo microphone down to mono before the worklet sees it.
-      channelCount: 1,
-      channelCountMode: 'explicit',
-      channelInterpretation: 'speakers',
-      processorOptions,
+      onFrame: (pcm, level, index) => this.#onFrame(pcm, level, index),
+      onError: (message) => this.#fail(`The microphone worklet failed: ${message}`),
     })
-    node.port.onmessage = (event: MessageEvent<CaptureMessage>) => this.#onMessage(event.data)
-    node.onprocessorerror = () => this.#fail('The microphone worklet stopped with an error')
-    // The output is silent; connecting it makes every browser pull the node (Safari does not
-    // process nodes that lead nowhere).
-    node.connect(context.destination)
     this.#node = node
-    this.#attach(stream)
+    const source = new MicrophoneSource({
+      devices: () => this.#devices(),
+      constraints: this.#options.constraints,
+      context,
+      input: node.node,
+      active: () => this.#snapshot.status === 'starting' || this.#snapshot.status === 'running',
+      onLost: () => void this.#onTrackLost(),
+    })
+    this.#source = source
+    source.setMuted(this.#snapshot.muted)
+    source.use(stream)
+    this.#pending = undefined
+    this.#updateTrack()
     const onState = (): void => {
       if (context.state === 'closed') void this.stop()
     }
@@ -207,11 +205,8 @@ export class MicrophoneCapture {
    */
   setMuted(muted: boolean): void {
     if (muted === this.#snapshot.muted) return
-    const track = this.track
-    if (track !== undefined) track.enabled = !muted
-    const command: CaptureCommand = { type: 'mute', muted }
-    this.#node?.port.postMessage(command)
-    if (muted) this.#level = 0
+    this.#source?.setMuted(muted)
+    this.#node?.setMuted(muted)
     this.#update({ muted })
   }
 
@@ -232,41 +227,21 @@ export class MicrophoneCapture {
 
   /** Stops capture and releases the microphone and (if owned) the AudioContext. Idempotent. */
   async stop(): Promise<void> {
-    if (this.#snapshot.status === 'stopped' && this.#stream === undefined) return
+    if (this.#snapshot.status === 'stopped' && this.#source === undefined) return
     await this.#release({ status: 'stopped' })
   }
 
   async #switchTo(deviceId: string | undefined): Promise<void> {
-    const status = this.#snapshot.status
-    if (status !== 'running') {
-      if (status !== 'stopped') this.#update({ deviceId })
+    const source = this.#source
+    if (this.#snapshot.status !== 'running' || source === undefined) {
+      if (this.#snapshot.status !== 'stopped') this.#update({ deviceId })
       return
     }
-    let stream: MediaStream
-    try {
-      stream = await this.#open(deviceId)
-    } catch (cause) {
-      // Some platforms (Android) cannot open a second microphone while one is open: release
-      // the current one and try again, then go back to it if the new one still fails.
-      const error = microphoneError(cause, deviceId)
-      if (!error.retriable) throw error
-      this.#detachSource()
-      try {
-        stream = await this.#open(deviceId)
-      } catch (retryCause) {
-        const error = microphoneError(retryCause, deviceId)
-        try {
-          this.#attach(await this.#open(this.#snapshot.deviceId))
-        } catch {
-          this.#fail(error)
-        }
-        throw error
-      }
-    }
-    if (this.#snapshot.status !== 'running') return this.#stopTracks(stream)
-    this.#detachSource()
+    const failure = await source.switchTo(deviceId, this.#snapshot.deviceId)
+    if (failure?.lost === true) this.#fail(failure.error)
+    if (failure !== undefined) throw failure.error
     this.#update({ deviceId })
-    this.#attach(stream)
+    this.#updateTrack()
   }
 
   async #onDeviceChange(): Promise<void> {
@@ -274,26 +249,6 @@ export class MicrophoneCapture {
     if (this.#snapshot.deviceId === undefined && defaultMoved(devices, this.track)) {
       await this.setDevice(undefined).catch((error: RealtimeError) => this.#report(error))
     }
-  }
-
-  #attach(stream: MediaStream): void {
-    const context = this.#context
-    const node = this.#node
-    if (context === undefined || node === undefined) return
-    this.#stream = stream
-    const source = context.createMediaStreamSource(stream)
-    source.connect(node)
-    this.#source = source
-    const track = stream.getAudioTracks()[0]
-    if (track !== undefined) {
-      track.enabled = !this.#snapshot.muted
-      // 'ended' without stop(): unplugged, permission revoked, or the OS took the device.
-      track.addEventListener('ended', () => {
-        if (this.#stream === stream) void this.#onTrackLost()
-      })
-    }
-    const settings = track?.getSettings()
-    this.#update({ activeDeviceId: settings?.deviceId, label: track?.label })
   }
 
   async #onTrackLost(): Promise<void> {
@@ -305,26 +260,16 @@ export class MicrophoneCapture {
     }
   }
 
-  #detachSource(): void {
-    this.#source?.disconnect()
-    this.#source = undefined
-    if (this.#stream !== undefined) this.#stopTracks(this.#stream)
-    this.#stream = undefined
+  #updateTrack(): void {
+    const track = this.track
+    this.#update({ activeDeviceId: track?.getSettings().deviceId, label: track?.label })
   }
 
-  #onMessage(message: CaptureMessage): void {
-    if (message.type === 'error') {
-      this.#fail(`The microphone worklet failed: ${message.message}`)
-      return
-    }
+  #onFrame(pcm: Uint8Array<ArrayBuffer>, level: number, index: number): void {
     if (this.#snapshot.status !== 'running') return
-    this.#level = message.level
-    this.#frames = message.index
+    this.#frames = index
     try {
-      this.#options.onFrame(new Uint8Array(message.pcm), {
-        level: message.level,
-        index: message.index,
-      })
+      this.#options.onFrame(pcm, { level, index })
     } catch (error) {
       console.error(error) // an app callback bug must not stop the microphone
     }
@@ -337,16 +282,6 @@ export class MicrophoneCapture {
       return devices
     } catch {
       return [...this.#snapshot.devices]
-    }
-  }
-
-  async #open(deviceId: string | undefined): Promise<MediaStream> {
-    try {
-      return await this.#devices().getUserMedia(
-        microphoneConstraints(deviceId, this.#options.constraints),
-      )
-    } catch (error) {
-      throw microphoneError(error, deviceId)
     }
   }
 
@@ -371,30 +306,22 @@ export class MicrophoneCapture {
 
   async #release(patch: Partial<MicrophoneSnapshot>): Promise<void> {
     for (const cleanup of this.#cleanups.splice(0)) cleanup()
-    const node = this.#node
-    if (node !== undefined) {
-      const command: CaptureCommand = { type: 'stop' }
-      node.port.postMessage(command)
-      node.port.onmessage = null
-      node.disconnect()
-    }
+    this.#node?.dispose()
     this.#node = undefined
-    this.#detachSource()
+    this.#source?.release()
+    this.#source = undefined
+    if (this.#pending !== undefined) stopTracks(this.#pending)
+    this.#pending = undefined
     this.#starting = undefined
-    this.#level = 0
     this.#update(patch)
     if (this.#ownsAudio) await this.#audio.close().catch(() => {})
   }
 
-  #stopTracks(stream: MediaStream): void {
-    for (const track of stream.getTracks()) track.stop()
+  get #snapshot(): MicrophoneSnapshot {
+    return this.#store.get()
   }
 
   #update(patch: Partial<MicrophoneSnapshot>): void {
-    const next = { ...this.#snapshot, ...patch }
-    const keys = Object.keys(patch) as Array<keyof MicrophoneSnapshot>
-    if (keys.every((key) => next[key] === this.#snapshot[key])) return
-    this.#snapshot = next
-    for (const listener of [...this.#listeners]) listener()
+    this.#store.update(patch)
   }
 }

@@ -2,12 +2,10 @@ import { RealtimeError } from '../errors'
 import type { PlaybackController, PlaybackInterruption } from '../runner/interruption'
 import { pcm16BytesToFloat } from './pcm'
 import { PlaybackTimeline } from './playback-timeline'
+import { PlayerNode } from './player-node'
 import { Resampler } from './resample'
 import { SharedAudioContext } from './shared-audio-context'
-import { PLAYER_SLOT, StatsView, createStatsBuffer, unwrapCounter } from './stats-buffer'
-import { loadAudioWorklet } from './worklet-module'
-import { PLAYER_PROCESSOR } from './worklets/protocol'
-import type { PlayerCommand, PlayerMessage, PlayerProcessorOptions } from './worklets/protocol'
+import type { PlayerInterruptedMessage, PlayerStatsMessage } from './worklets/protocol'
 
 export interface AudioPlayerOptions {
   /** The shared context (see `SharedAudioContext`); by default the player creates and owns one. */
@@ -72,25 +70,23 @@ export class AudioPlayer implements PlaybackController {
   readonly #audio: SharedAudioContext
   readonly #ownsAudio: boolean
   readonly #timeline = new PlaybackTimeline()
+  /** Items are numbered for the worklet; these maps are bounded to recent items. */
   readonly #seqOf = new Map<string, number>()
   readonly #itemOf = new Map<number, string>()
-  readonly #played = new Map<string, number>()
   readonly #posted = new Map<number, number>()
+  readonly #played = new Map<string, number>()
+  /** Interrupted items: their late deltas are dropped. */
   readonly #cut = new Set<string>()
+  readonly #asked = new Map<number, { at: number; estimate: number | undefined }>()
   #context: AudioContext | undefined
-  #node: AudioWorkletNode | undefined
+  #node: PlayerNode | undefined
   #ready: Promise<void> | undefined
-  #pending: Array<[PlayerCommand, Transferable[]]> = []
-  #stats: StatsView | undefined
-  #report = { frame: 0, consumed: 0, queued: 0, playing: false }
+  /** Everything posted before the latest interrupt counts as consumed. */
   #floor = 0
-  #level = 0
-  #underruns = 0
   #resampler: Resampler | undefined
   #item: string | undefined
   #nextSeq = 0
   #interrupts = 0
-  #asked = new Map<number, { at: number; estimate: number | undefined }>()
   #closed = false
 
   constructor(options: AudioPlayerOptions = {}) {
@@ -115,8 +111,9 @@ export class AudioPlayer implements PlaybackController {
 
   /** Creates the worklet node. Call it inside a user gesture (it unlocks the context first). */
   start(): Promise<void> {
-    if (this.#closed)
+    if (this.#closed) {
       return Promise.reject(new RealtimeError('session_closed', 'The player is closed'))
+    }
     if (this.#ready !== undefined) return this.#ready
     let context: AudioContext
     try {
@@ -125,7 +122,16 @@ export class AudioPlayer implements PlaybackController {
       return Promise.reject(error)
     }
     this.#context = context
-    this.#ready = this.#createNode(context).catch((error: unknown) => {
+    const node = new PlayerNode(context, {
+      prebufferMs: this.#options.prebufferMs ?? 60,
+      workletUrl: this.#options.workletUrl,
+      connect: this.#options.connect,
+      onStats: (message) => this.#onStats(message),
+      onInterrupted: (message) => this.#onInterrupted(message),
+      onError: (message) => this.#fail(new Error(`The player worklet failed: ${message}`)),
+    })
+    this.#node = node
+    this.#ready = node.create().catch((error: unknown) => {
       this.#ready = undefined
       throw RealtimeError.from(error, 'media_unavailable')
     })
@@ -153,7 +159,7 @@ export class AudioPlayer implements PlaybackController {
   end(itemId?: string): void {
     if (itemId === undefined || itemId === this.#item) this.#flushItem()
     this.#timeline.end()
-    this.#post({ type: 'end' })
+    this.#node?.post({ type: 'end' })
   }
 
   /** True while audio is queued or playing (also after the provider finished sending it). */
@@ -167,10 +173,10 @@ export class AudioPlayer implements PlaybackController {
    */
   interrupt(): PlaybackInterruption | null {
     const context = this.#context
-    if (context === undefined) return null
+    if (context === undefined || this.#node === undefined) return null
     const head = this.#timeline.headAt(this.#consumedNow())
     const id = ++this.#interrupts
-    this.#post({ type: 'interrupt', id })
+    this.#node.post({ type: 'interrupt', id })
     this.#floor = this.#timeline.posted
     this.#timeline.clear()
     this.#resampler?.reset()
@@ -186,12 +192,12 @@ export class AudioPlayer implements PlaybackController {
 
   /** Output RMS, 0–1, over the last ~20 ms. Cheap: read it every animation frame. */
   get level(): number {
-    return this.#stats?.level(PLAYER_SLOT.level) ?? this.#level
+    return this.#node?.level ?? 0
   }
 
   /** Times the queue ran dry before the provider said the audio was done. */
   get underruns(): number {
-    return this.#stats?.counter(PLAYER_SLOT.underruns) ?? this.#underruns
+    return this.#node?.underruns ?? 0
   }
 
   /** The context's rate, once started. */
@@ -216,41 +222,8 @@ export class AudioPlayer implements PlaybackController {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    const node = this.#node
-    if (node !== undefined) {
-      node.port.postMessage({ type: 'stop' } satisfies PlayerCommand)
-      node.port.onmessage = null
-      node.disconnect()
-    }
-    this.#node = undefined
-    this.#pending = []
+    this.#node?.dispose()
     if (this.#ownsAudio) await this.#audio.close().catch(() => {})
-  }
-
-  async #createNode(context: AudioContext): Promise<void> {
-    await loadAudioWorklet(context, this.#options.workletUrl)
-    if (this.#closed) return
-    const stats = createStatsBuffer()
-    this.#stats = stats === undefined ? undefined : new StatsView(stats)
-    const quantaPer20Ms = Math.max(1, Math.round((context.sampleRate * 0.02) / 128))
-    const processorOptions: PlayerProcessorOptions = {
-      prebufferFrames: Math.round(((this.#options.prebufferMs ?? 60) / 1000) * context.sampleRate),
-      reportQuanta: quantaPer20Ms,
-      ...(stats === undefined ? {} : { stats }),
-    }
-    const node = new AudioWorkletNode(context, PLAYER_PROCESSOR, {
-      numberOfInputs: 0,
-      numberOfOutputs: 1,
-      outputChannelCount: [1],
-      processorOptions,
-    })
-    node.port.onmessage = (event: MessageEvent<PlayerMessage>) => this.#onMessage(event.data)
-    node.onprocessorerror = () => this.#fail(new Error('The player worklet stopped with an error'))
-    const connect = this.#options.connect ?? ((output, ctx) => output.connect(ctx.destination))
-    connect(node, context)
-    this.#node = node
-    for (const [command, transfer] of this.#pending.splice(0))
-      node.port.postMessage(command, transfer)
   }
 
   #flushItem(): void {
@@ -273,7 +246,7 @@ export class AudioPlayer implements PlaybackController {
     }
     this.#posted.set(seq, (this.#posted.get(seq) ?? 0) + samples.length)
     this.#timeline.append(seq, samples.length)
-    this.#post({ type: 'push', seq, samples }, [samples.buffer])
+    this.#node?.post({ type: 'push', seq, samples }, [samples.buffer])
   }
 
   #forgetOldest(): void {
@@ -284,55 +257,19 @@ export class AudioPlayer implements PlaybackController {
     this.#played.delete(itemId)
   }
 
-  #post(command: PlayerCommand, transfer: Transferable[] = []): void {
-    if (this.#node !== undefined) this.#node.port.postMessage(command, transfer)
-    else if (!this.#closed) this.#pending.push([command, transfer])
-  }
-
-  /** Frames the worklet has consumed (played or dropped) by now. */
   #consumedNow(): number {
-    const posted = this.#timeline.posted
-    let consumed: number
-    if (this.#stats !== undefined) {
-      consumed = unwrapCounter(posted, this.#stats.counter(PLAYER_SLOT.consumed))
-    } else {
-      const report = this.#report
-      const context = this.#context
-      consumed = report.consumed
-      if (report.playing && context !== undefined) {
-        // The report is up to ~20 ms old: advance it by the context clock, but never past what
-        // the worklet had queued (it may have run dry since).
-        const elapsed = Math.max(
-          0,
-          Math.round(context.currentTime * context.sampleRate) - report.frame,
-        )
-        consumed += Math.min(elapsed, report.queued)
-      }
-    }
-    return Math.min(posted, Math.max(consumed, this.#floor))
+    return this.#node?.consumed(this.#timeline.posted, this.#floor) ?? this.#timeline.posted
   }
 
-  #onMessage(message: PlayerMessage): void {
-    switch (message.type) {
-      case 'stats': {
-        this.#report = message
-        this.#level = message.level
-        this.#underruns = message.underruns
-        for (const [seq, played] of message.items) {
-          const itemId = this.#itemOf.get(seq)
-          if (itemId !== undefined) this.#played.set(itemId, played)
-        }
-        this.#timeline.trim(message.consumed)
-        return
-      }
-      case 'interrupted':
-        return this.#onInterrupted(message)
-      case 'error':
-        return this.#fail(new Error(`The player worklet failed: ${message.message}`))
+  #onStats(message: PlayerStatsMessage): void {
+    for (const [seq, played] of message.items) {
+      const itemId = this.#itemOf.get(seq)
+      if (itemId !== undefined) this.#played.set(itemId, played)
     }
+    this.#timeline.trim(message.consumed)
   }
 
-  #onInterrupted(message: Extract<PlayerMessage, { type: 'interrupted' }>): void {
+  #onInterrupted(message: PlayerInterruptedMessage): void {
     const context = this.#context
     const asked = this.#asked.get(message.id)
     this.#asked.delete(message.id)
