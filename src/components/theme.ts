@@ -46,7 +46,10 @@ export const buttonStyle: CSSProperties = {
   font: 'inherit',
   color: 'inherit',
   background: 'transparent',
-  border: `1px solid ${colors.border}`,
+  // Longhands only: a component that recolours the border must not mix them with `border`.
+  borderWidth: 1,
+  borderStyle: 'solid',
+  borderColor: colors.border,
   borderRadius: radius,
   padding: '6px 12px',
   cursor: 'pointer',

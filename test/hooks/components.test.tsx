@@ -1,0 +1,213 @@
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import {
+  AudioVisualizer,
+  ConnectionStatus,
+  MicToggle,
+  ToolActivity,
+  Transcript,
+  VoiceAgent,
+  defineTool,
+} from '../../src/hooks'
+import { createScriptedModel, serverEvents } from '../../src/testing/scripted-session'
+import { createSimulatedAudio } from '../../src/testing/simulated-audio'
+import { inMode, microtaskStore, reactModes, settle, stubCanvas, withSession } from './support'
+
+beforeAll(stubCanvas)
+
+describe.each(reactModes)('components (%s)', (_mode, strict) => {
+  afterEach(cleanup)
+
+  it('MicToggle should toggle aria-pressed and data-state under one accessible name', async () => {
+    const { session } = withSession(strict, <MicToggle className="mine" />)
+    const button = screen.getByRole('button', { name: 'Mute microphone' })
+    expect(button.className).toBe('adk-mic-toggle mine')
+    expect(button.getAttribute('aria-pressed')).toBe('false')
+    expect(button.dataset.state).toBe('on')
+    fireEvent.click(button)
+    expect(button.getAttribute('aria-pressed')).toBe('true')
+    expect(button.dataset.state).toBe('muted')
+    expect(session().isMuted).toBe(true)
+    fireEvent.click(button)
+    expect(button.getAttribute('aria-pressed')).toBe('false')
+  })
+
+  it('MicToggle should be disabled without an audio engine', () => {
+    withSession(strict, <MicToggle />, { audio: false })
+    const button = screen.getByRole('button', { name: 'Mute microphone' })
+    expect(button.dataset.state).toBe('unavailable')
+    expect((button as HTMLButtonElement).disabled).toBe(true)
+  })
+
+  it('ConnectionStatus should follow the connection with data-state and role=status', async () => {
+    const { session, server } = withSession(
+      strict,
+      <ConnectionStatus className="s" labels={{ connected: 'Online' }} />,
+    )
+    const status = screen.getByRole('status')
+    expect(status.dataset.state).toBe('idle')
+    expect(status.textContent).toBe('Not connected')
+    await act(() => session().connect())
+    expect(status.dataset.state).toBe('connected')
+    expect(status.textContent).toBe('Online')
+    expect(status.className).toBe('adk-connection-status s')
+    act(() => server().drop())
+    await settle()
+    expect(status.dataset.state).toBe('reconnecting')
+  })
+
+  it('Transcript should be a live log with partial, completed and interrupted messages', async () => {
+    const { session, server } = withSession(strict, <Transcript className="t" />)
+    const log = screen.getByRole('log', { name: 'Conversation' })
+    expect(log.getAttribute('aria-live')).toBe('polite')
+    expect(log.parentElement?.dataset.state).toBe('empty')
+    await act(() => session().connect())
+    await act(async () => {
+      server().emit(
+        { type: 'inputTranscript.done', itemId: 'u1', transcript: 'Tell me a story' },
+        serverEvents.responseStarted('r1'),
+        serverEvents.transcriptDelta('Once upon', 'a1', 'r1'),
+      )
+    })
+    const partial = log.querySelector('[data-status="inProgress"]') as HTMLElement
+    expect(partial.dataset.role).toBe('assistant')
+    expect(partial.textContent).toContain('Once upon')
+    expect(log.getAttribute('aria-busy')).toBe('true')
+    expect(log.parentElement?.dataset.state).toBe('streaming')
+    expect((partial.lastElementChild as HTMLElement).style.fontStyle).toBe('italic')
+
+    await act(async () => server().emit({ type: 'interrupted', responseId: 'r1' }))
+    const cut = log.querySelector('[data-role="assistant"]') as HTMLElement
+    expect(cut.dataset.status).toBe('interrupted')
+    expect(cut.querySelector('[data-interrupted]')?.textContent).toContain('interrupted')
+    expect(log.querySelector('[data-role="user"]')?.textContent).toContain('Tell me a story')
+    expect(log.getAttribute('aria-busy')).toBe('false')
+  })
+
+  it('Transcript should follow new text until the user scrolls up, then offer to jump back', async () => {
+    const { session, server } = withSession(strict, <Transcript />)
+    const log = screen.getByRole('log')
+    let scrollTop = 0
+    let scrollHeight = 500
+    Object.defineProperties(log, {
+      scrollHeight: { get: () => scrollHeight },
+      clientHeight: { get: () => 200 },
+      scrollTop: { get: () => scrollTop, set: (value: number) => (scrollTop = value) },
+    })
+    await act(() => session().connect())
+    await act(async () => server().emit(serverEvents.transcriptDelta('Hello ')))
+    expect(scrollTop).toBe(500) // followed
+
+    fireEvent.wheel(log, { deltaY: -100 }) // the user scrolls up
+    scrollTop = 100
+    fireEvent.scroll(log)
+    scrollHeight = 900
+    await act(async () => server().emit(serverEvents.transcriptDelta('world')))
+    expect(scrollTop).toBe(100) // yielded
+    const jump = screen.getByRole('button', { name: 'Jump to latest' })
+
+    fireEvent.click(jump)
+    expect(scrollTop).toBe(900)
+    expect(screen.queryByRole('button', { name: 'Jump to latest' })).toBeNull()
+    scrollHeight = 1200
+    await act(async () => server().emit(serverEvents.transcriptDelta('!')))
+    expect(scrollTop).toBe(1200) // following again
+  })
+
+  it('ToolActivity should show each call with its status and duration', async () => {
+    let release!: (value: string) => void
+    const weather = defineTool({
+      name: 'get_weather',
+      parameters: z.object({ city: z.string() }),
+      handler: () => new Promise<string>((resolve) => (release = resolve)),
+    })
+    const { session, server } = withSession(strict, <ToolActivity />, { tools: [weather] })
+    const region = screen.getByRole('region', { name: 'Tool activity' })
+    expect(region.dataset.state).toBe('empty')
+    await act(() => session().connect())
+    await act(async () =>
+      server().emit(serverEvents.toolCall('c1', 'get_weather', { city: 'Oslo' })),
+    )
+    await settle()
+    expect(region.dataset.state).toBe('running')
+    const row = region.querySelector('li') as HTMLElement
+    expect(row.dataset.state).toBe('running')
+    expect(row.textContent).toContain('get_weather')
+    expect(row.textContent).toContain('{"city":"Oslo"}')
+    await act(async () => release('cloudy'))
+    await settle()
+    expect(row.dataset.state).toBe('completed')
+    expect(row.textContent).toMatch(/Done · \d+ ms/)
+    expect(region.dataset.state).toBe('idle')
+  })
+
+  it('AudioVisualizer should expose state and source, and honour reduced motion', async () => {
+    const { session, server } = withSession(
+      strict,
+      <>
+        <AudioVisualizer label="Agent voice" />
+        <AudioVisualizer label="Still" reducedMotion />
+      </>,
+    )
+    const live = screen.getByRole('img', { name: 'Agent voice' })
+    expect(live.dataset.state).toBe('idle')
+    expect(live.dataset.source).toBe('input')
+    expect(live.style.width).toBe('160px')
+    await act(() => session().connect())
+    await act(async () => server().emit(serverEvents.audioDelta()))
+    expect(live.dataset.state).toBe('speaking')
+    expect(live.dataset.source).toBe('output')
+    expect(screen.getByRole('img', { name: 'Still' }).hasAttribute('data-reduced-motion')).toBe(
+      true,
+    )
+    expect(live.hasAttribute('data-reduced-motion')).toBe(false)
+  })
+
+  it('VoiceAgent should own a session from a model, connect, fail with Retry, and disconnect', async () => {
+    const model = createScriptedModel({ refuseConnects: 1 })
+    const audio = createSimulatedAudio()
+    render(
+      inMode(
+        strict,
+        <VoiceAgent model={model} audio={audio} store={microtaskStore} className="agent" />,
+      ),
+    )
+    const agent = screen.getByRole('region', { name: 'Voice agent' })
+    expect(agent.className).toBe('adk-voice-agent agent')
+    expect(agent.dataset.state).toBe('idle')
+
+    fireEvent.click(screen.getByRole('button', { name: 'Start conversation' }))
+    await settle()
+    expect(agent.dataset.state).toBe('failed')
+    expect(screen.getByRole('alert').textContent).toContain('Scripted refusal')
+    expect(audio.counts.open).toBe(0)
+
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }))
+    await settle()
+    expect(agent.dataset.state).toBe('listening')
+    expect(audio.counts.open).toBe(1)
+    expect(screen.queryByRole('alert')).toBeNull()
+
+    fireEvent.click(screen.getByRole('button', { name: 'End conversation' }))
+    await settle()
+    expect(agent.dataset.state).toBe('closed')
+    expect(audio.counts.open).toBe(0)
+    expect(model.openSessions).toHaveLength(0)
+  })
+
+  it('VoiceAgent should show pending-resumption and reconnecting notices', async () => {
+    const model = createScriptedModel({ preset: 'gemini' })
+    const { session, server } = withSession(strict, <VoiceAgent />, { model })
+    await act(() => session().connect())
+    await act(async () => server().emit(serverEvents.responseStarted(), serverEvents.audioDelta()))
+    await act(async () => {
+      await session().updateSession({ instruction: 'Speak French.' })
+    })
+    await settle()
+    expect(document.querySelector('[data-notice="pending-resumption"]')).not.toBeNull()
+    act(() => server().drop())
+    await settle()
+    expect(document.querySelector('[data-notice="reconnecting"]')).not.toBeNull()
+  })
+})
