@@ -16,7 +16,7 @@ interface Calls {
   other: Array<{ method: string; itemId?: string; playedMs?: number }>
 }
 interface AudioState {
-  snapshot: { status: string; canPlayAudio: boolean }
+  snapshot: { status: string; canPlayAudio: boolean; playing: boolean }
   isPlaying: boolean
   outputLevel: number
   inputLevel: number
@@ -63,8 +63,8 @@ describe('createBrowserAudio with a RealtimeRunner (scripted OpenAI-like session
       expect(calls.audioBytes % 960).toBe(0) // whole 20 ms frames of 24 kHz PCM16
       await h.until<AudioState>('audioState', (s) => s.inputLevel > 0)
       await h.call('emitAudio', { itemId: 'item_a1', ms: 500 })
-      await h.until<AudioState>('audioState', (s) => s.outputLevel > 0)
-      await h.until<AudioState>('audioState', (s) => !s.isPlaying)
+      await h.until<AudioState>('audioState', (s) => s.outputLevel > 0 && s.snapshot.playing)
+      await h.until<AudioState>('audioState', (s) => !s.isPlaying && !s.snapshot.playing)
       const played = await h.call<{ playedFrames: number; postedFrames: number }>(
         'itemPlayback',
         'item_a1',

@@ -7,6 +7,7 @@ import type { MicrophoneCaptureOptions, MicrophoneSnapshot } from './microphone'
 import { AudioPlayer } from './player'
 import type { AudioPlayerOptions } from './player'
 import { SharedAudioContext } from './shared-audio-context'
+import { SnapshotStore } from './snapshot-store'
 
 /** The runner surface the glue uses (a `RealtimeRunner` satisfies it). */
 export interface BrowserAudioRunner {
@@ -31,6 +32,8 @@ export interface BrowserAudioSnapshot {
   status: BrowserAudioStatus
   /** False when the browser blocks sound until a gesture: show a button calling `startAudio()`. */
   canPlayAudio: boolean
+  /** The speakers are playing the agent (follows the player worklet, not the network). */
+  playing: boolean
   microphone: MicrophoneSnapshot | undefined
   error: RealtimeError | undefined
 }
@@ -92,31 +95,33 @@ export function createBrowserAudio(options: BrowserAudioOptions = {}): BrowserAu
   const audio = new SharedAudioContext(
     options.context === undefined ? {} : { context: options.context },
   )
-  const player = new AudioPlayer({ ...options.player, audio })
-  const listeners = new Set<() => void>()
+  const player = new AudioPlayer({
+    ...options.player,
+    audio,
+    onPlaying: (playing, contextTime) => {
+      update({ playing })
+      options.player?.onPlaying?.(playing, contextTime)
+    },
+  })
+  const store = new SnapshotStore<BrowserAudioSnapshot>({
+    status: 'idle',
+    canPlayAudio: false,
+    playing: false,
+    microphone: undefined,
+    error: undefined,
+  })
   let microphone: MicrophoneCapture | undefined
   let runner: BrowserAudioRunner | undefined
   let offMicrophone: (() => void) | undefined
-  let snapshot: BrowserAudioSnapshot = {
-    status: 'idle',
-    canPlayAudio: false,
-    microphone: undefined,
-    error: undefined,
-  }
   let starting: Promise<void> | undefined
 
-  const update = (patch: Partial<BrowserAudioSnapshot>): void => {
-    const next: BrowserAudioSnapshot = {
-      ...snapshot,
+  /** Applies `patch` and re-reads the parts owned by the context and the microphone. */
+  const update = (patch: Partial<BrowserAudioSnapshot>): void =>
+    store.update({
       ...patch,
       canPlayAudio: audio.canPlayAudio,
       microphone: microphone?.getSnapshot(),
-    }
-    const keys = Object.keys(next) as Array<keyof BrowserAudioSnapshot>
-    if (keys.every((key) => next[key] === snapshot[key])) return
-    snapshot = next
-    for (const listener of [...listeners]) listener()
-  }
+    })
   audio.subscribe(() => update({}))
 
   const onEvent = (event: RunnerEvent): void => {
@@ -178,7 +183,7 @@ export function createBrowserAudio(options: BrowserAudioOptions = {}): BrowserAu
 
     start() {
       if (starting !== undefined) return starting
-      if (snapshot.status === 'stopped') {
+      if (store.get().status === 'stopped') {
         return Promise.reject(new RealtimeError('session_closed', 'This BrowserAudio was stopped'))
       }
       try {
@@ -213,7 +218,7 @@ export function createBrowserAudio(options: BrowserAudioOptions = {}): BrowserAu
     startAudio: () => audio.startAudio(),
 
     async stop() {
-      if (snapshot.status === 'stopped') return
+      if (store.get().status === 'stopped') return
       update({ status: 'stopped' })
       await Promise.all([microphone?.stop(), player.close()])
       offMicrophone?.()
@@ -221,11 +226,8 @@ export function createBrowserAudio(options: BrowserAudioOptions = {}): BrowserAu
       update({})
     },
 
-    getSnapshot: () => snapshot,
-    subscribe(listener) {
-      listeners.add(listener)
-      return () => listeners.delete(listener)
-    },
+    getSnapshot: () => store.get(),
+    subscribe: (listener) => store.subscribe(listener),
     get inputLevel() {
       return microphone?.level ?? 0
     },

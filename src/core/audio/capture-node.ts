@@ -7,7 +7,10 @@ export interface CaptureNodeOptions {
   targetRate: number
   frameMs: number
   muted: boolean
-  onFrame: (pcm: Uint8Array<ArrayBuffer>, level: number, index: number) => void
+  onFrame: (
+    pcm: Uint8Array<ArrayBuffer>,
+    info: { level: number; index: number; time: number },
+  ) => void
   onError: (message: string) => void
 }
 
@@ -47,7 +50,11 @@ export class CaptureNode {
       if (this.#disposed) return
       if (message.type === 'error') return options.onError(message.message)
       this.#level = message.level
-      options.onFrame(new Uint8Array(message.pcm), message.level, message.index)
+      options.onFrame(new Uint8Array(message.pcm), {
+        level: message.level,
+        index: message.index,
+        time: message.time,
+      })
     }
     node.onprocessorerror = () => options.onError('the processor stopped with an error')
     // The output is silent; connecting it makes every browser pull the node (Safari does not

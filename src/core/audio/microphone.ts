@@ -27,8 +27,14 @@ export interface MicrophoneSnapshot {
 export interface MicrophoneCaptureOptions {
   /** The provider's input rate: 24000 for OpenAI, 16000 for Gemini. */
   sampleRate: number
-  /** Each frame: PCM16 little-endian mono, `frameMs` long, with its own buffer. */
-  onFrame: (pcm: Uint8Array<ArrayBuffer>, info: { level: number; index: number }) => void
+  /**
+   * Each frame: PCM16 little-endian mono, `frameMs` long, with its own buffer; its RMS level, its
+   * number (from 1) and the context time (seconds) at which its last sample was captured.
+   */
+  onFrame: (
+    pcm: Uint8Array<ArrayBuffer>,
+    info: { level: number; index: number; time: number },
+  ) => void
   /** Default 20. */
   frameMs?: number
   deviceId?: string
@@ -167,7 +173,7 @@ export class MicrophoneCapture {
       targetRate: this.#options.sampleRate,
       frameMs: this.#options.frameMs ?? 20,
       muted: this.#snapshot.muted,
-      onFrame: (pcm, level, index) => this.#onFrame(pcm, level, index),
+      onFrame: (pcm, info) => this.#onFrame(pcm, info),
       onError: (message) => this.#fail(`The microphone worklet failed: ${message}`),
     })
     this.#node = node
@@ -265,11 +271,14 @@ export class MicrophoneCapture {
     this.#update({ activeDeviceId: track?.getSettings().deviceId, label: track?.label })
   }
 
-  #onFrame(pcm: Uint8Array<ArrayBuffer>, level: number, index: number): void {
+  #onFrame(
+    pcm: Uint8Array<ArrayBuffer>,
+    info: { level: number; index: number; time: number },
+  ): void {
     if (this.#snapshot.status !== 'running') return
-    this.#frames = index
+    this.#frames = info.index
     try {
-      this.#options.onFrame(pcm, { level, index })
+      this.#options.onFrame(pcm, info)
     } catch (error) {
       console.error(error) // an app callback bug must not stop the microphone
     }

@@ -21,6 +21,12 @@ export interface AudioPlayerOptions {
   workletUrl?: string | URL
   /** Where the output goes (default: the context's destination). */
   connect?: (output: AudioNode, context: AudioContext) => void
+  /**
+   * Output started or stopped (prebuffer filled; drained, ran dry, or interrupted), with the
+   * context time of the change. Follows the speakers, not the network: a UI's "agent speaking"
+   * and latency metrics ("speech end → first audible audio") want this.
+   */
+  onPlaying?: (playing: boolean, contextTime: number) => void
   /** The worklet's exact account of an interrupt, shortly after `interrupt()` returned. */
   onInterrupted?: (report: InterruptReport) => void
   onError?: (error: RealtimeError) => void
@@ -87,6 +93,7 @@ export class AudioPlayer implements PlaybackController {
   #item: string | undefined
   #nextSeq = 0
   #interrupts = 0
+  #playing = false
   #closed = false
 
   constructor(options: AudioPlayerOptions = {}) {
@@ -262,6 +269,13 @@ export class AudioPlayer implements PlaybackController {
   }
 
   #onStats(message: PlayerStatsMessage): void {
+    if (message.playing !== this.#playing) {
+      this.#playing = message.playing
+      const context = this.#context
+      const frame = message.playing ? message.frame - message.quantum : message.frame
+      if (context !== undefined)
+        this.#call(this.#options.onPlaying, message.playing, frame / context.sampleRate)
+    }
     for (const [seq, played] of message.items) {
       const itemId = this.#itemOf.get(seq)
       if (itemId !== undefined) this.#played.set(itemId, played)
@@ -284,10 +298,14 @@ export class AudioPlayer implements PlaybackController {
       silenceLatencyMs:
         asked === undefined ? 0 : Math.max(0, (message.silentFrom / rate - asked.at) * 1000),
     }
+    this.#call(this.#options.onInterrupted, report)
+  }
+
+  #call<TArgs extends unknown[]>(callback: ((...args: TArgs) => void) | undefined, ...args: TArgs) {
     try {
-      this.#options.onInterrupted?.(report)
+      callback?.(...args)
     } catch (error) {
-      console.error(error)
+      console.error(error) // an app callback bug must not break playback
     }
   }
 

@@ -41,8 +41,9 @@ export function registerCaptureProcessor(): void {
       // any stereo microphone down to this one channel. No channel (the source is being
       // swapped by setDevice) is captured as silence, so frames keep their real-time cadence.
       const channel = inputs[0]?.[0]
+      const quantum = channel?.length ?? 128
       try {
-        for (const frame of this.#framer.push(channel, this.#muted, channel?.length ?? 128)) {
+        for (const frame of this.#framer.push(channel, this.#muted, quantum)) {
           this.#frames += 1
           this.#stats?.setLevel(CAPTURE_SLOT.level, frame.level)
           this.#stats?.setCounter(CAPTURE_SLOT.frames, this.#frames)
@@ -51,6 +52,7 @@ export function registerCaptureProcessor(): void {
             pcm: frame.pcm.buffer,
             level: frame.level,
             index: this.#frames,
+            time: scope.currentTime + quantum / scope.sampleRate,
           }
           this.port.postMessage(message, [frame.pcm.buffer])
         }

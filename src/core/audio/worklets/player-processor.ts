@@ -118,6 +118,7 @@ export function registerPlayerProcessor(): void {
         type: 'stats',
         // The end of this quantum: `consumed` already includes it.
         frame: scope.currentFrame + quantum,
+        quantum,
         consumed: this.#queue.consumed,
         queued: this.#queue.queued,
         playing: state === 'playing',

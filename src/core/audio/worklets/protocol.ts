@@ -31,6 +31,8 @@ export interface CaptureFrameMessage {
   level: number
   /** Frames captured so far, this one included. */
   index: number
+  /** Context time (seconds) at the end of the render quantum that completed the frame. */
+  time: number
 }
 
 export interface WorkletErrorMessage {
@@ -60,8 +62,10 @@ export type PlayerCommand =
 
 export interface PlayerStatsMessage {
   type: 'stats'
-  /** `currentFrame` when the report was made. */
+  /** `currentFrame` at the end of the render quantum that made the report. */
   frame: number
+  /** That quantum's length in frames (128 today): it started at `frame - quantum`. */
+  quantum: number
   /** Frames taken from the queue so far: played plus dropped by interrupts. */
   consumed: number
   /** Frames waiting in the queue. */

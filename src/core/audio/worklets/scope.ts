@@ -20,6 +20,8 @@ export interface AudioWorkletScope {
   readonly sampleRate: number
   /** Frame index of the render quantum being processed. */
   readonly currentFrame: number
+  /** The same position in seconds. */
+  readonly currentTime: number
 }
 
 /** Only meaningful inside an AudioWorklet; the processors call it at registration time. */
