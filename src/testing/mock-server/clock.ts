@@ -51,6 +51,14 @@ export function wait(clock: MockClock, ms: number, signal?: AbortSignal): Promis
  * (a real speech recogniser, say) still works.
  */
 export function whenReady<T>(value: T | Promise<T>, then: (value: T) => void): void {
-  if (value instanceof Promise) void value.then(then)
+  if (value instanceof Promise) void value.then(then, reportBrainFailure)
   else then(value)
+}
+
+/**
+ * A pluggable brain that throws is a bug in the test or app that supplied it; the mock reports it
+ * loudly rather than letting a turn silently never end.
+ */
+export function reportBrainFailure(error: unknown): void {
+  console.error('adk-realtime mock server: the brain failed', error)
 }

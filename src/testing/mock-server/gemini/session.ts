@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { BrainMessage, MockBrain } from '../brain'
-import { whenReady, type MockClock } from '../clock'
+import { reportBrainFailure, whenReady, type MockClock } from '../clock'
 import type { IncomingFrame, WireConnection } from '../connection'
 import type { ServerContext } from '../context'
 import type { FaultController, FaultTarget, MockCloseSpec } from '../faults'
@@ -106,6 +106,11 @@ export class GeminiSession implements TurnHost, FaultTarget {
 
   onTurnEnded(turn: GeminiTurn): void {
     if (this.#turn === turn) this.#turn = undefined
+  }
+
+  fail(error: unknown): void {
+    reportBrainFailure(error)
+    this.#close(geminiClose.internal)
   }
 
   // --- FaultTarget ---------------------------------------------------------------------------
@@ -242,7 +247,7 @@ export class GeminiSession implements TurnHost, FaultTarget {
   #startTurn(inputTranscript: string | undefined): void {
     const turn = new GeminiTurn(this, inputTranscript)
     this.#turn = turn
-    turn.run().catch(() => turn.interrupt())
+    turn.run().catch((error: unknown) => this.fail(error))
   }
 
   #startLifetime(): void {

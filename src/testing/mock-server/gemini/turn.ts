@@ -27,6 +27,8 @@ export interface TurnHost {
   /** Sends a `sessionResumptionUpdate` when the client asked for them. */
   resumptionPoint(resumable: boolean): void
   onTurnEnded(turn: GeminiTurn): void
+  /** The brain failed: the session ends the way the service ends on an internal error. */
+  fail(error: unknown): void
 }
 
 export interface ToolResponse {
@@ -83,7 +85,7 @@ export class GeminiTurn {
       consumed = true
     }
     if (consumed && this.#pending.size === 0 && !this.#finished) {
-      this.#generate().catch(() => this.interrupt())
+      this.#generate().catch((error: unknown) => this.#host.fail(error))
     }
     return consumed
   }

@@ -100,7 +100,9 @@ export class ResponseRun {
         ? { type: 'cancelled', reason }
         : status === 'incomplete'
           ? { type: 'incomplete', reason: 'max_output_tokens' }
-          : null
+          : status === 'failed'
+            ? { type: 'failed', error: { type: 'server_error', code: null } }
+            : null
     this.#host.send({
       type: 'response.done',
       response: this.#response(

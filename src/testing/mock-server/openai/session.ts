@@ -1,5 +1,5 @@
 import type { MockBrain } from '../brain'
-import type { MockClock } from '../clock'
+import { reportBrainFailure, type MockClock } from '../clock'
 import type { IncomingFrame, WireConnection } from '../connection'
 import type { ServerContext } from '../context'
 import type { FaultController, FaultTarget, MockCloseSpec } from '../faults'
@@ -270,6 +270,7 @@ export class OpenAISession implements ResponseHost, FaultTarget {
     const run = new ResponseRun(this, { ...settings, transcription })
     this.#active = run
     run.run().catch((error: unknown) => {
+      reportBrainFailure(error)
       this.#sendError(openaiErrors.serverError(`The mock brain failed: ${String(error)}`), null)
       run.finish('failed')
     })
