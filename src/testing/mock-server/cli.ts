@@ -81,6 +81,8 @@ export async function runMockServerCli(
   if ((cert === undefined) !== (key === undefined))
     throw new Error('--tls-cert and --tls-key go together')
   const options: MockRealtimeServerOptions = {
+    // A server left running beside an app must not keep every audio frame forever.
+    maxLoggedFrames: 10_000,
     host: values.host,
     port: number('port', values.port) ?? 8787,
     brain: createMockBrain({

@@ -52,7 +52,16 @@ export class MockServerLog {
   readonly #listeners = new Set<FrameListener>()
   readonly #closeWaiters = new Map<string, Array<(record: MockConnectionRecord) => void>>()
   readonly #finished = new Set<string>()
+  readonly #maxFrames: number
   #nextSeq = 0
+
+  /**
+   * @param maxFrames - frames kept; the oldest are forgotten beyond it, so a long-running mock
+   * (the CLI, the demo) does not grow without bound. Default: keep everything.
+   */
+  constructor(maxFrames = Number.POSITIVE_INFINITY) {
+    this.#maxFrames = maxFrames
+  }
 
   /** All frames of all connections, in order. */
   get frames(): readonly MockFrame[] {
@@ -148,6 +157,10 @@ export class MockServerLog {
   record(frame: Omit<MockFrame, 'seq'>): MockFrame {
     const logged: MockFrame = { ...frame, seq: this.#nextSeq++ }
     this.#frames.push(logged)
+    // Trim in batches so a full log does not pay a shift on every frame.
+    if (this.#frames.length > this.#maxFrames * 1.25) {
+      this.#frames.splice(0, this.#frames.length - this.#maxFrames)
+    }
     for (const listener of [...this.#listeners]) listener(logged)
     return logged
   }

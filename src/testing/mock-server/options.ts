@@ -34,6 +34,8 @@ export interface MockRealtimeServerOptions {
   clock?: MockClock
   /** Server-initiated WebSocket pings on OpenAI connections (the service pings about every 20 s). 0 disables. Default 20 000. */
   pingIntervalMs?: number
+  /** Most frames `log` keeps (the oldest are forgotten). Default: all of them. */
+  maxLoggedFrames?: number
   /** Negotiate `permessage-deflate` when the client offers it, as the services do. Default true. */
   perMessageDeflate?: boolean
   openai?: {

@@ -57,3 +57,20 @@ describe('determinism', () => {
     expect(second).toEqual(first)
   })
 })
+
+describe('the frame log', () => {
+  it('keeps at most maxLoggedFrames frames when asked to', async () => {
+    const server = await createMockRealtimeServer({ maxLoggedFrames: 10, pingIntervalMs: 0 })
+    try {
+      const client = await openaiSession(server.openaiUrl)
+      client.send({ type: 'response.create' })
+      await client.messages.next((message) => message.type === 'rate_limits.updated')
+      expect(client.messages.length).toBeGreaterThan(20)
+      expect(server.log.frames.length).toBeLessThanOrEqual(13)
+      expect(server.log.frames.at(-1)?.kind).toBe('rate_limits.updated')
+      client.ws.close()
+    } finally {
+      await server.close()
+    }
+  })
+})
