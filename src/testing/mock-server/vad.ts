@@ -12,9 +12,10 @@ import { rmsDbfs } from '../../core/audio/level'
  *   than `silenceDurationMs`.
  * - Times are milliseconds of audio pushed since the start, counted in samples, never wall-clock.
  *   `audioStartMs` includes the prefix padding (onset minus `prefixPaddingMs`) and `audioEndMs` is
- *   the end of the last voiced frame plus the silence duration — the values the real service
- *   reported in the recorded server-VAD turn (1460 ms for an onset near 1760 ms with 300 ms
- *   padding; 4256 ms for speech ending near 4050 ms with 200 ms of silence).
+ *   the end of the last voiced frame plus the silence duration. That is how the real service's
+ *   numbers relate to the audio in the recorded server-VAD turn: speech from about 1.75 s to
+ *   4.0 s, with 300 ms of padding and 200 ms of silence configured, was reported as
+ *   `audio_start_ms: 1460` and `audio_end_ms: 4256`.
  */
 export interface EnergyVadOptions {
   threshold: number
