@@ -41,6 +41,8 @@ export interface InterruptReport {
   estimatedPlayedMs: number | undefined
   /** Context time from the `interrupt()` call to the first silent render quantum. */
   silenceLatencyMs: number
+  /** Context time (seconds) of the first silent render quantum. */
+  silentAt: number
 }
 
 /** Per-item counters. */
@@ -297,6 +299,7 @@ export class AudioPlayer implements PlaybackController {
       estimatedPlayedMs: asked?.estimate,
       silenceLatencyMs:
         asked === undefined ? 0 : Math.max(0, (message.silentFrom / rate - asked.at) * 1000),
+      silentAt: message.silentFrom / rate,
     }
     this.#call(this.#options.onInterrupted, report)
   }
