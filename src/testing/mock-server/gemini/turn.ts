@@ -223,10 +223,8 @@ export class GeminiTurn {
 
   /** Deterministic counts: ~4 characters per text token; audio at 25 tokens per second. */
   #usage(): Record<string, unknown> {
-    const { history, instructions } = {
-      history: this.#host.history,
-      instructions: this.#host.setup.instructions,
-    }
+    const { history, setup } = this.#host
+    const instructions = setup.instructions
     const prompt = Math.ceil((instructions.length + JSON.stringify(history).length) / 4)
     const modality = this.#host.setup.modality
     const response = this.#outputTokens

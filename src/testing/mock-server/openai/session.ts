@@ -6,7 +6,7 @@ import type { FaultController, FaultTarget, MockCloseSpec } from '../faults'
 import { isRecord, openaiKind } from '../log'
 import { IdFactory } from '../random'
 import type { Conversation } from './conversation'
-import { errorEvent, OPENAI_CLOSE, OpenAIRequestError, openaiErrors } from './errors'
+import { OPENAI_CLOSE, OpenAIRequestError, openaiErrors } from './errors'
 import { ItemHandlers } from './items'
 import { ResponseRun, type ResponseHost } from './response'
 import { responseSettings } from './response-settings'
@@ -157,7 +157,7 @@ export class OpenAISession implements ResponseHost, FaultTarget {
   }
 
   sendServerError(message: string | undefined): void {
-    this.send(errorEvent(this.newId('event'), openaiErrors.serverError(message), null))
+    this.#sendError(openaiErrors.serverError(message), null)
   }
 
   sendGoAway(): void {
@@ -195,8 +195,9 @@ export class OpenAISession implements ResponseHost, FaultTarget {
     }
   }
 
+  /** An `error` event; `error.event_id` names the client event that caused it, if any. */
   #sendError(error: OpenAIRequestError, eventId: string | null): void {
-    this.send(errorEvent(this.newId('event'), error, eventId))
+    this.send({ type: 'error', error: { ...error.body, event_id: eventId } })
   }
 
   #dispatch(message: unknown): void {
