@@ -9,22 +9,22 @@ import { buttonStyle, colors, radius } from './theme'
 export interface VoiceAgentNoticeLabels {
   pendingResumption: string
   goAway: string
-  reconnecting: string
+  connectionLost: string
   attempt: string
-  failed: string
+  connectionFailed: string
   retry: string
-  microphone: string
+  microphoneProblem: string
   enableAudio: string
 }
 
 export const defaultNoticeLabels: VoiceAgentNoticeLabels = {
   pendingResumption: 'Applying your changes when the agent finishes its turn…',
   goAway: 'Renewing the connection…',
-  reconnecting: 'Connection lost — reconnecting…',
+  connectionLost: 'Connection lost — reconnecting…',
   attempt: 'attempt',
-  failed: 'The connection failed.',
+  connectionFailed: 'The connection failed.',
   retry: 'Retry',
-  microphone: 'Microphone problem:',
+  microphoneProblem: 'Microphone problem:',
   enableAudio: 'Enable sound',
 }
 
@@ -61,14 +61,14 @@ export function VoiceAgentNotices({ labels }: { labels: VoiceAgentNoticeLabels }
       ) : null}
       {connection === 'reconnecting' ? (
         <p role="status" data-notice="reconnecting" style={noticeStyle(colors.warning)}>
-          {pending?.reason === 'contextMutation' ? labels.pendingResumption : labels.reconnecting}
+          {pending?.reason === 'contextMutation' ? labels.pendingResumption : labels.connectionLost}
           {attempts}
         </p>
       ) : null}
       {connection === 'failed' ? (
         <div role="alert" data-notice="failed" style={noticeStyle(colors.danger)}>
           <span>
-            {labels.failed} {error?.message}
+            {labels.connectionFailed} {error?.message}
           </span>
           <button
             type="button"
@@ -81,7 +81,7 @@ export function VoiceAgentNotices({ labels }: { labels: VoiceAgentNoticeLabels }
       ) : null}
       {microphone.error !== undefined ? (
         <p role="alert" data-notice="microphone" style={noticeStyle(colors.danger)}>
-          {labels.microphone} {microphone.error.message}
+          {labels.microphoneProblem} {microphone.error.message}
         </p>
       ) : null}
       {connection === 'connected' && microphone.available && !playback.canPlayAudio ? (
