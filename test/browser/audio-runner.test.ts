@@ -155,6 +155,26 @@ describe('createBrowserAudio with a RealtimeRunner (scripted OpenAI-like session
     }
   })
 
+  it('should work again when the same runner reconnects after a close', async () => {
+    const h = await connected({ provider: 'scripted-openai' })
+    try {
+      await h.until<Calls>('calls', (c) => c.audioBytes > 0)
+      await h.call('close')
+      await expectReleased(h)
+      expect(await h.call('connect')).toBe('running')
+      const before = (await h.call<Calls>('calls')).audioBytes
+      await h.until<Calls>('calls', (c) => c.audioBytes >= before + 24_000)
+      await h.call('emitAudio', { itemId: 'item_r1', ms: 300 })
+      await h.until<AudioState>('audioState', (s) => s.outputLevel > 0)
+      await h.until<AudioState>('audioState', (s) => !s.isPlaying)
+      await h.call('close')
+      await expectReleased(h)
+      expect(h.problems, describeProblems(h.problems)).toEqual([])
+    } finally {
+      await h.page.close()
+    }
+  })
+
   it('should release the microphone and the AudioContext when the runner fails', async () => {
     const h = await connected({ provider: 'scripted-openai', failReconnects: true })
     try {

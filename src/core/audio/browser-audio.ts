@@ -112,7 +112,6 @@ export function createBrowserAudio(options: BrowserAudioOptions = {}): BrowserAu
   })
   let microphone: MicrophoneCapture | undefined
   let runner: BrowserAudioRunner | undefined
-  let offMicrophone: (() => void) | undefined
   let starting: Promise<void> | undefined
 
   /** Applies `patch` and re-reads the parts owned by the context and the microphone. */
@@ -172,7 +171,7 @@ export function createBrowserAudio(options: BrowserAudioOptions = {}): BrowserAu
             }
           },
         })
-        offMicrophone = microphone.subscribe(() => update({}))
+        microphone.subscribe(() => update({}))
       }
       const off = target.onEvent(onEvent)
       return () => {
@@ -183,9 +182,6 @@ export function createBrowserAudio(options: BrowserAudioOptions = {}): BrowserAu
 
     start() {
       if (starting !== undefined) return starting
-      if (store.get().status === 'stopped') {
-        return Promise.reject(new RealtimeError('session_closed', 'This BrowserAudio was stopped'))
-      }
       try {
         audio.unlock() // synchronously, inside the gesture
       } catch (error) {
@@ -218,10 +214,11 @@ export function createBrowserAudio(options: BrowserAudioOptions = {}): BrowserAu
     startAudio: () => audio.startAudio(),
 
     async stop() {
-      if (store.get().status === 'stopped') return
+      // Every step is idempotent, so this also releases a player that restarted by itself
+      // (audio arriving after a reconnect that did not go through start()).
+      starting = undefined
       update({ status: 'stopped' })
       await Promise.all([microphone?.stop(), player.close()])
-      offMicrophone?.()
       await audio.close().catch(() => {})
       update({})
     },

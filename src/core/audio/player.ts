@@ -77,7 +77,7 @@ export class AudioPlayer implements PlaybackController {
   readonly #options: AudioPlayerOptions
   readonly #audio: SharedAudioContext
   readonly #ownsAudio: boolean
-  readonly #timeline = new PlaybackTimeline()
+  #timeline = new PlaybackTimeline()
   /** Items are numbered for the worklet; these maps are bounded to recent items. */
   readonly #seqOf = new Map<string, number>()
   readonly #itemOf = new Map<number, string>()
@@ -96,7 +96,6 @@ export class AudioPlayer implements PlaybackController {
   #nextSeq = 0
   #interrupts = 0
   #playing = false
-  #closed = false
 
   constructor(options: AudioPlayerOptions = {}) {
     this.#options = options
@@ -120,9 +119,6 @@ export class AudioPlayer implements PlaybackController {
 
   /** Creates the worklet node. Call it inside a user gesture (it unlocks the context first). */
   start(): Promise<void> {
-    if (this.#closed) {
-      return Promise.reject(new RealtimeError('session_closed', 'The player is closed'))
-    }
     if (this.#ready !== undefined) return this.#ready
     let context: AudioContext
     try {
@@ -152,7 +148,7 @@ export class AudioPlayer implements PlaybackController {
    * dropped (deltas still in flight after a barge-in).
    */
   enqueue(itemId: string, pcm: Uint8Array, sampleRate = this.#options.sampleRate ?? 24_000): void {
-    if (this.#closed || this.#cut.has(itemId) || pcm.byteLength === 0) return
+    if (this.#cut.has(itemId) || pcm.byteLength === 0) return
     if (this.#ready === undefined) void this.start().catch((error: unknown) => this.#fail(error))
     const context = this.#context
     if (context === undefined) return
@@ -227,11 +223,25 @@ export class AudioPlayer implements PlaybackController {
     }
   }
 
-  /** Stops output and releases the node and (if owned) the AudioContext. Idempotent. */
+  /**
+   * Stops output and releases the node and (if owned) the AudioContext. Idempotent. The player
+   * stays usable: `start()` (or the next `enqueue`) sets it up again, so a runner can reconnect
+   * with the same playback controller.
+   */
   async close(): Promise<void> {
-    if (this.#closed) return
-    this.#closed = true
     this.#node?.dispose()
+    this.#node = undefined
+    this.#ready = undefined
+    this.#context = undefined
+    this.#timeline = new PlaybackTimeline()
+    this.#floor = 0
+    this.#resampler = undefined
+    this.#item = undefined
+    this.#playing = false
+    for (const map of [this.#seqOf, this.#itemOf, this.#posted, this.#played, this.#asked]) {
+      map.clear()
+    }
+    this.#cut.clear()
     if (this.#ownsAudio) await this.#audio.close().catch(() => {})
   }
 
