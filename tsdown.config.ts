@@ -6,6 +6,7 @@ export default defineConfig({
     react: 'src/hooks/index.ts',
     server: 'src/server/index.ts',
     testing: 'src/testing/index.ts',
+    'testing-scripted': 'src/testing/scripted-session.ts',
   },
   format: ['esm'],
   platform: 'neutral',
