@@ -39,7 +39,7 @@ export function upstreamTarget(
     const base = settings.upstreamUrls?.openai ?? openaiDefault
     const requested = query.get('model')
     const model = settings.modelLocked || requested === null ? settings.openaiModel : requested
-    const url = new URL(base)
+    const url = toWebSocketUrl(new URL(base))
     url.searchParams.set('model', model)
     return {
       url: url.toString(),
@@ -52,9 +52,16 @@ export function upstreamTarget(
   let path = suffix.replace(/^\/+/, '/')
   if (!path.startsWith('/ws/')) path = geminiDefaultPath
   path = path.replace('BidiGenerateContentConstrained', 'BidiGenerateContent')
-  const url = new URL(`${base}${path}`)
+  const url = toWebSocketUrl(new URL(`${base}${path}`))
   if (key !== undefined) url.searchParams.set('key', key)
   return { url: url.toString(), headers: {} }
+}
+
+/** Accept `http(s)://` bases too (the mock server's `url` is one). */
+function toWebSocketUrl(url: URL): URL {
+  if (url.protocol === 'http:') url.protocol = 'ws:'
+  if (url.protocol === 'https:') url.protocol = 'wss:'
+  return url
 }
 
 function trimSlash(url: string): string {
