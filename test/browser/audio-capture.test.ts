@@ -242,6 +242,27 @@ describe('MicrophoneCapture', () => {
     }
   })
 
+  it('should need `blob:` under a CSP, and run from a self-hosted module URL without it', async () => {
+    if (servers === undefined) throw new Error('servers not started')
+    const h = await openHarness(chromium.get(), servers.strictCsp)
+    try {
+      const blocked = await h.call<StartResult>('startCapture', { sampleRate: 24_000 })
+      expect(blocked).toMatchObject({ ok: false, code: 'media_unavailable' })
+      expect(blocked.message).toMatch(/script-src blob:/)
+      await expectReleased(h)
+      const hosted = await h.call<StartResult>('startCapture', {
+        sampleRate: 24_000,
+        workletUrl: '/adk-realtime-worklet.js',
+      })
+      expect(hosted).toMatchObject({ ok: true })
+      await h.until<CaptureInfo>('captureInfo', (i) => i.frames >= 10 && i.level > 0)
+      await h.call('stopCapture')
+      await expectReleased(h)
+    } finally {
+      await h.page.close()
+    }
+  })
+
   it('should stop the track when the worklet cannot load after permission was granted', async () => {
     const h = await open()
     try {

@@ -20,6 +20,11 @@ export interface BrowserAudioRunner {
 export interface BrowserAudioOptions {
   /** Use this context (never closed by the library) instead of creating one. */
   context?: AudioContext
+  /**
+   * A self-hosted copy of `audioWorkletSource`, for a Content-Security-Policy without `blob:`
+   * (see `loadAudioWorklet`). Used by both the microphone and the player.
+   */
+  workletUrl?: string | URL
   /** Microphone options; `false` for playback only (text input, or audio sent some other way). */
   microphone?: false | Omit<MicrophoneCaptureOptions, 'sampleRate' | 'onFrame' | 'audio'>
   player?: Omit<AudioPlayerOptions, 'audio'>
@@ -95,7 +100,9 @@ export function createBrowserAudio(options: BrowserAudioOptions = {}): BrowserAu
   const audio = new SharedAudioContext(
     options.context === undefined ? {} : { context: options.context },
   )
+  const workletUrl = options.workletUrl === undefined ? {} : { workletUrl: options.workletUrl }
   const player = new AudioPlayer({
+    ...workletUrl,
     ...options.player,
     audio,
     onPlaying: (playing, contextTime) => {
@@ -162,6 +169,7 @@ export function createBrowserAudio(options: BrowserAudioOptions = {}): BrowserAu
       runner = target
       if (options.microphone !== false && microphone === undefined) {
         microphone = new MicrophoneCapture({
+          ...workletUrl,
           ...options.microphone,
           sampleRate: target.model.capabilities.inputSampleRate,
           audio,

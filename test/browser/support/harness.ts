@@ -3,6 +3,7 @@
 // cross-origin isolated and the engine uses SharedArrayBuffer instead of messages for counters.
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
+import { audioWorkletSource } from '../../../src/core/audio/worklets/source.generated'
 import { HARNESS_PAGE, bundleForBrowser } from './bundle'
 import type { ChromiumSession, PageProblem } from './chromium'
 import { startStaticServer, type StaticServer } from './static-server'
@@ -15,6 +16,8 @@ const ISOLATION_HEADERS = {
 export interface HarnessServers {
   plain: StaticServer
   isolated: StaticServer
+  /** `Content-Security-Policy: script-src 'self'`: no `blob:` worklet modules. */
+  strictCsp: StaticServer
   close(): Promise<void>
 }
 
@@ -24,15 +27,23 @@ export async function startHarnessServers(entry: string): Promise<HarnessServers
   const routes = {
     '/index.html': { body: HARNESS_PAGE },
     '/harness.js': { body: js },
+    // The worklet module self-hosted, as an app with a strict CSP would serve it.
+    '/adk-realtime-worklet.js': { body: audioWorkletSource },
   }
   const plain = await startStaticServer({ routes })
   const isolated = await startStaticServer({ routes, headers: ISOLATION_HEADERS })
+  const strictCsp = await startStaticServer({
+    routes,
+    headers: { 'content-security-policy': "script-src 'self'" },
+  })
   return {
     plain,
     isolated,
+    strictCsp,
     close: async () => {
       await plain.close()
       await isolated.close()
+      await strictCsp.close()
     },
   }
 }
