@@ -128,13 +128,19 @@ export async function createRelayServer(options: RelayServerOptions): Promise<Re
   const onUpgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const ip = request.socket.remoteAddress ?? 'unknown'
     const { path, query } = splitRequestTarget(request.url ?? '/')
-    if (!path.startsWith(`${basePath}/`)) return refuse(socket, 404, 'Not Found', ip)
+    if (!path.startsWith(`${basePath}/`)) {
+      // On a shared server other upgrade handlers (Vite's HMR, an app's own sockets) own the
+      // other paths; answer only on a server of our own.
+      if (options.server !== undefined) return
+      return refuse(socket, 404, 'Not Found', ip)
+    }
     const rest = path.slice(basePath.length)
     const protocol: PolicyProtocol | undefined = rest.startsWith('/openai')
       ? 'openai'
       : rest.startsWith('/gemini')
         ? 'gemini'
         : undefined
+    if (protocol === undefined && options.server !== undefined) return
     if (protocol === undefined || (options.upstream !== 'mock' && protocol !== options.upstream)) {
       return refuse(socket, 404, 'Not Found', ip)
     }

@@ -343,3 +343,34 @@ describe('createRelayServer', () => {
 function thrower(): never {
   throw new Error('auth backend down')
 }
+
+describe('createRelayServer on a shared HTTP server', () => {
+  it('should leave upgrades on other paths to their own handlers', async () => {
+    const upstream = await startUpstream()
+    cleanups.push(upstream.close)
+    const http = createServer()
+    const other = new WebSocketServer({ noServer: true })
+    http.on('upgrade', (req, socket, head) => {
+      if (req.url === '/hmr') other.handleUpgrade(req, socket, head, (ws) => ws.send('hmr-hello'))
+    })
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
+    cleanups.push(async () => {
+      other.close()
+      http.closeAllConnections()
+      await new Promise((resolve) => http.close(resolve))
+    })
+    const relay = await createRelayServer({
+      upstream: 'mock',
+      apiKey,
+      upstreamUrls: { openai: upstream.openai },
+      server: http,
+      basePath: '/relay',
+    })
+    cleanups.push(relay.close)
+    const port = (http.address() as AddressInfo).port
+    const hmr = connect(`ws://127.0.0.1:${port}/hmr`)
+    await until(() => hmr.frames.includes('hmr-hello'))
+    await connect(`${relay.openaiUrl}`).opened
+    expect(relay.openaiUrl).toBe(`ws://127.0.0.1:${port}/relay/openai`)
+  })
+})
