@@ -8,6 +8,7 @@ export {
   openAILikeCapabilities,
   geminiLikeCapabilities,
   serverEvents,
+  createSimulatedAudio,
 } from './scripted-session'
 export type {
   ScriptedModelOptions,
@@ -16,6 +17,9 @@ export type {
   ScriptedCallOf,
   ScriptStep,
   ScriptedSessionOptions,
+  SimulatedAudio,
+  SimulatedAudioOptions,
+  SimulatedAudioCounts,
 } from './scripted-session'
 
 // --- replay harness (replay.ts) ---

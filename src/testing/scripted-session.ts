@@ -10,3 +10,6 @@ export type {
 } from './scripted/session'
 export { openAILikeCapabilities, geminiLikeCapabilities } from './scripted/capabilities'
 export { serverEvents } from './scripted/events'
+// Simulated audio for the React layer (levels that move with the scripted conversation).
+export { createSimulatedAudio } from './simulated-audio'
+export type { SimulatedAudio, SimulatedAudioOptions, SimulatedAudioCounts } from './simulated-audio'
