@@ -103,7 +103,10 @@ export class RealtimeSessionController<TContext = unknown> {
     this.audio?.attach(this.runner)
     this.store = createRealtimeStore(this.runner, store)
     this.tools = new ToolRegistry(options.tools ?? [], (tools: ToolInput[]) => {
+      // Unmounted (all components gone): nothing to update, and nothing may be left scheduled.
+      if (this.#retained === 0) return false
       this.runner.updateSession({ tools }).catch((error: unknown) => console.error(error))
+      return true
     })
     controllers.set(this.store, this as RealtimeSessionController)
   }

@@ -46,12 +46,13 @@ export function toolSetKey(tools: readonly ToolInput[]): string {
  */
 export class ToolRegistry {
   readonly #base: readonly ToolInput[]
-  readonly #apply: (tools: ToolInput[]) => void
+  readonly #apply: (tools: ToolInput[]) => boolean
   readonly #entries = new Set<ToolEntry>()
   #appliedKey: string
   #scheduled = false
 
-  constructor(base: readonly ToolInput[], apply: (tools: ToolInput[]) => void) {
+  /** `apply` returns false when it did not apply (the session is unmounted): tried again later. */
+  constructor(base: readonly ToolInput[], apply: (tools: ToolInput[]) => boolean) {
     this.#base = base
     this.#apply = apply
     this.#appliedKey = toolSetKey(base)
@@ -82,8 +83,8 @@ export class ToolRegistry {
     const declared = this.#declared()
     const key = toolSetKey(declared)
     if (key === this.#appliedKey) return
-    this.#appliedKey = key
-    this.#apply(declared.map((tool) => (this.#base.includes(tool) ? tool : this.#wrap(tool))))
+    const tools = declared.map((tool) => (this.#base.includes(tool) ? tool : this.#wrap(tool)))
+    if (this.#apply(tools)) this.#appliedKey = key
   }
 
   #declared(): ToolInput[] {

@@ -129,4 +129,37 @@ describe.each(reactModes)('useTools (%s)', (_mode, strict) => {
     expect(update).toHaveBeenCalledTimes(1)
     expect(toolNames(update.mock.calls[0])).toEqual([])
   })
+
+  it('should leave nothing scheduled when the whole session unmounts', async () => {
+    vi.useFakeTimers()
+    try {
+      const model = createScriptedModel()
+      const weather = defineTool({
+        name: 'get_weather',
+        parameters: z.object({ city: z.string() }),
+      })
+      function Tools() {
+        useTools([weather])
+        return null
+      }
+      function App() {
+        const session = useRealtimeSession({ model, audio: false, autoConnect: true })
+        return (
+          <RealtimeProvider session={session}>
+            <Tools />
+          </RealtimeProvider>
+        )
+      }
+      const { unmount } = render(inMode(strict, <App />))
+      await settle()
+      await act(() => vi.advanceTimersByTimeAsync(100))
+      expect(model.connects[0]?.config.tools?.map((tool) => tool.name)).toEqual(['get_weather'])
+      unmount()
+      await settle()
+      expect(model.openSessions).toHaveLength(0)
+      expect(vi.getTimerCount()).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
 })
