@@ -31,7 +31,9 @@ const activeStates: ReadonlySet<VoiceState> = new Set(['speaking', 'userSpeaking
  * `data-state` is the voice state; `data-source` the level drawn.
  *
  * @example
+ * ```tsx
  * <AudioVisualizer source="output" bars={32} width={240} height={48} />
+ * ```
  */
 export function AudioVisualizer({
   source = 'auto',

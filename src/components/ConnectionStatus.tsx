@@ -36,7 +36,9 @@ export interface ConnectionStatusProps {
  * Re-renders only when the status changes — never while text streams.
  *
  * @example
+ * ```tsx
  * <ConnectionStatus labels={{ connected: 'En ligne' }} className="status" />
+ * ```
  */
 export function ConnectionStatus({ className, labels }: ConnectionStatusProps) {
   const status = useRealtimeStore(selectStatus)

@@ -41,7 +41,9 @@ export interface MicToggleProps extends Omit<
  * It reads only the microphone, so transcript updates never re-render it.
  *
  * @example
+ * ```tsx
  * <MicToggle className="mic">{(state) => (state === 'muted' ? <MicOffIcon /> : <MicIcon />)}</MicToggle>
+ * ```
  */
 export function MicToggle({
   className,

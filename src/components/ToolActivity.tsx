@@ -41,7 +41,9 @@ export interface ToolActivityProps {
  * re-renders only when a tool call changes, not while the transcript streams.
  *
  * @example
+ * ```tsx
  * <ToolActivity limit={3} showArguments={false} />
+ * ```
  */
 export function ToolActivity({
   className,

@@ -42,7 +42,9 @@ export interface TranscriptProps {
  * `data-state`: `empty | streaming | idle`; each row has `data-role` and `data-status`.
  *
  * @example
+ * ```tsx
  * <Transcript className="transcript" style={{ height: 360 }} labels={{ assistant: 'Concierge' }} />
+ * ```
  */
 export function Transcript({ className, labels, showToolCalls = false, style }: TranscriptProps) {
   const items = useTranscript()

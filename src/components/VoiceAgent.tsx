@@ -20,7 +20,9 @@ export interface VoiceAgentProps
  * their handlers see the latest props.
  *
  * @example
+ * ```tsx
  * <VoiceAgent model={model} instruction="You are a weather assistant." tools={[getWeather]} />
+ * ```
  */
 export function VoiceAgent(props: VoiceAgentProps) {
   const context = useMaybeRealtimeController()
