@@ -70,11 +70,16 @@ export function transition(
       return settle({ ...activity, toolsInFlight: activity.toolsInFlight + 1 }, pending, [])
     case 'tool.settled': {
       const effects: RunnerEffect[] = []
+      // A provider that continues by itself (Gemini) answers an output sent while its turn is
+      // still open in that same turn (toolCall → toolResponse → speech → turnComplete, as the
+      // recorded sessions show): its `response.done` is the answer, and no further response is
+      // owed. Counting it as pending would leave the runner `generating` forever after the turn.
+      const answeredInTurn = activity.responseActive && !options.responseAfterToolOutputs
       const next = afterOutputs(
         {
           ...activity,
           toolsInFlight: Math.max(0, activity.toolsInFlight - 1),
-          outputsPending: activity.outputsPending || event.outputSent,
+          outputsPending: activity.outputsPending || (event.outputSent && !answeredInTurn),
         },
         effects,
         options,

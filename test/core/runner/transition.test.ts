@@ -181,6 +181,15 @@ describe('transition: fixes over the crate', () => {
     expect(last.state.status).toBe('generating')
   })
 
+  it('should end in idle when the turn that made the call goes on with the output (Gemini)', () => {
+    // toolCall → toolResponse → speech → turnComplete: one turn, as Gemini Live sends it.
+    let state = transition(generating, { type: 'tool.call', callId: 'a' }, gemini).state
+    state = transition(state, { type: 'tool.settled', callId: 'a', outputSent: true }, gemini).state
+    expect(state.status).toBe('generating')
+    const done = transition(state, { type: 'response.done' }, gemini)
+    expect(done).toEqual({ state: { status: 'idle' }, effects: [] })
+  })
+
   it('should not ask for a response when no output was sent (cancelled call)', () => {
     const state = transition(idle, { type: 'tool.call', callId: 'a' }, options).state
     const next = transition(
