@@ -1,4 +1,4 @@
-import { createBrowserAudio } from '../core'
+import { RealtimeError, createBrowserAudio } from '../core'
 import type { BrowserAudio, BrowserAudioOptions } from '../core'
 import type { AudioRunner, MicrophonePermission, RealtimeAudio, RealtimeAudioState } from './audio'
 
@@ -26,17 +26,19 @@ export function createRealtimeAudio(options: BrowserAudioOptions = {}): Realtime
   let engine: BrowserAudio | undefined
   let unbind: (() => void) | undefined
   let watching = false
+  /** A start that failed before the engine could record it (no Web Audio at all). */
+  let startError: RealtimeError | undefined
   let state = compute()
 
   function compute(): RealtimeAudioState {
     const snapshot = engine?.getSnapshot()
     const mic = snapshot?.microphone
     if (mic?.status === 'running') permission = 'granted'
-    const error = snapshot?.error ?? mic?.error
+    const error = snapshot?.error ?? mic?.error ?? startError
     if (error?.code === 'permission_denied') permission = 'denied'
     if (mic !== undefined && mic.devices.length > 0) devices = mic.devices
     return {
-      status: mic?.status ?? snapshot?.status ?? 'idle',
+      status: mic?.status ?? (startError ? 'stopped' : (snapshot?.status ?? 'idle')),
       muted,
       deviceId,
       activeDeviceId: mic?.activeDeviceId,
@@ -108,7 +110,16 @@ export function createRealtimeAudio(options: BrowserAudioOptions = {}): Realtime
     unlock() {
       current().audio.unlock()
     },
-    start: () => current().start(),
+    start() {
+      startError = undefined
+      return current()
+        .start()
+        .catch((cause: unknown) => {
+          startError = RealtimeError.from(cause, 'media_unavailable')
+          update()
+          throw startError
+        })
+    },
     stop: async () => {
       await engine?.stop()
     },

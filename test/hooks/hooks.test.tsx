@@ -14,9 +14,9 @@ import {
 import type { AudioLevel, MicrophoneControls, RunnerEventOf } from '../../src/hooks'
 import { createScriptedModel, serverEvents } from '../../src/testing/scripted-session'
 import { createSimulatedAudio } from '../../src/testing/simulated-audio'
-import { reactModes, settle, withSession } from './support'
+import { inMode, reactModes, settle, withSession } from './support'
 
-describe('hooks outside a provider', () => {
+describe.each(reactModes)('hooks outside a provider (%s)', (_mode, strict) => {
   afterEach(cleanup)
 
   it.each([
@@ -32,7 +32,7 @@ describe('hooks outside a provider', () => {
       hook()
       return null
     }
-    expect(() => render(<Orphan />)).toThrow(
+    expect(() => render(inMode(strict, <Orphan />))).toThrow(
       `${name} must be used inside <RealtimeProvider session={useRealtimeSession(…)}> or <VoiceAgent>`,
     )
     quiet.mockRestore()
@@ -230,5 +230,27 @@ describe.each(reactModes)('useAudioLevel (%s)', (_mode, strict) => {
     expect(renders - before).toBeGreaterThan(0)
     expect(renders - before).toBeLessThanOrEqual(11 * perFrame)
     expect(Number(screen.getByTestId('level').textContent)).toBeGreaterThan(0)
+  })
+})
+
+describe.each(reactModes)('the default browser audio engine in jsdom (%s)', (_mode, strict) => {
+  afterEach(cleanup)
+
+  it('should connect for text and report that audio is unavailable here', async () => {
+    let mic!: MicrophoneControls
+    function Mic() {
+      mic = useMicrophone()
+      return null
+    }
+    const model = createScriptedModel()
+    const { session } = withSession(strict, <Mic />, { model, audio: true })
+    expect(mic).toMatchObject({ available: true, status: 'idle', permission: 'unknown' })
+    await act(() => session().connect())
+    expect(session().status).toBe('connected')
+    expect(mic.status).toBe('stopped')
+    expect(mic.error?.code).toBe('media_unavailable')
+    expect(mic.error?.message).toContain('AudioContext')
+    act(() => session().sendText('typed instead'))
+    expect(model.session?.callsOf('sendText')).toHaveLength(1)
   })
 })
