@@ -31,9 +31,9 @@ export interface ConnectionStatusProps {
 
 /**
  * The connection as a small status line (`role="status"`, so screen readers announce changes).
- * `data-state` is the connection status (`idle | connecting | connected | reconnecting | closed |
- * failed`); `data-pending-resumption` is present while a change waits for a new connection.
- * Re-renders only when the status changes — never while text streams.
+ * `data-state` is the connection status: `idle`, `connecting`, `connected`, `reconnecting`,
+ * `closed` or `failed`. `data-pending-resumption` is present while a change waits for a new
+ * connection. Re-renders only when the status changes — never while text streams.
  *
  * @example
  * ```tsx

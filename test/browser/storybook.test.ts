@@ -68,8 +68,7 @@ beforeAll(async () => {
   const index = JSON.parse(await readFile(INDEX_JSON, 'utf8')) as {
     entries: Record<string, IndexEntry>
   }
-  // Docs entries (autodocs, MDX) are not rendered here; only stories are.
-  stories = Object.values(index.entries).filter((entry) => entry.type === 'story')
+  stories = Object.values(index.entries)
   server = await startStaticServer({ root: STATIC_DIR })
 }, 300_000)
 
@@ -119,25 +118,59 @@ async function waitForStory(page: Page): Promise<RenderResult> {
   }
 }
 
-it('renders every story without console or page errors', async () => {
-  if (server === undefined) throw new Error('static server not started')
-  expect(stories.length, 'index.json lists no stories').toBeGreaterThan(0)
+/** Pages open at once: networkidle waits ~500 ms per page, so a small pool saves most of the time. */
+const CONCURRENCY = 4
+
+async function check(entry: IndexEntry, serverUrl: (path: string) => string): Promise<string[]> {
+  const failures: string[] = []
+  const { page, problems } = await chromium.get().newPage()
+  try {
+    await page.goto(
+      serverUrl(`/iframe.html?id=${encodeURIComponent(entry.id)}&viewMode=${entry.type}`),
+    )
+    const result = entry.type === 'story' ? await waitForStory(page) : await waitForDocs(page)
+    // Let lazy chunks and effects settle before judging the console.
+    await page.waitForLoadState('networkidle')
+    if (result.outcome === 'error') failures.push(`${entry.id}: ${result.message.trim()}`)
+    if (problems.length > 0) failures.push(`${entry.id}:\n${describeProblems(problems)}`)
+  } catch (error) {
+    failures.push(`${entry.id}: ${(error as Error).message}\n${describeProblems(problems)}`)
+  } finally {
+    await page.close()
+  }
+  return failures
+}
+
+/** Docs pages (autodocs) render into #storybook-docs. */
+async function waitForDocs(page: Page): Promise<RenderResult> {
+  try {
+    await page.waitForFunction(
+      () => (document.getElementById('storybook-docs')?.textContent ?? '').trim().length > 0,
+      undefined,
+      { polling: 50, timeout: RENDER_TIMEOUT_MS },
+    )
+    return { outcome: 'rendered' }
+  } catch {
+    return { outcome: 'error', message: `no docs rendered within ${RENDER_TIMEOUT_MS} ms` }
+  }
+}
+
+it('should render every story and docs page without console or page errors', async () => {
+  const base = server
+  if (base === undefined) throw new Error('static server not started')
+  expect(
+    stories.filter((entry) => entry.type === 'story').length,
+    'index.json lists no stories',
+  ).toBeGreaterThan(0)
 
   const failures: string[] = []
-  for (const story of stories) {
-    const { page, problems } = await chromium.get().newPage()
-    try {
-      await page.goto(server.url(`/iframe.html?id=${encodeURIComponent(story.id)}&viewMode=story`))
-      const result = await waitForStory(page)
-      // Let lazy chunks and effects settle before judging the console.
-      await page.waitForLoadState('networkidle')
-      if (result.outcome === 'error') failures.push(`${story.id}: ${result.message.trim()}`)
-      if (problems.length > 0) failures.push(`${story.id}:\n${describeProblems(problems)}`)
-    } catch (error) {
-      failures.push(`${story.id}: ${(error as Error).message}\n${describeProblems(problems)}`)
-    } finally {
-      await page.close()
-    }
-  }
+  const queue = [...stories]
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let entry = queue.shift(); entry !== undefined; entry = queue.shift()) {
+        failures.push(...(await check(entry, (path) => base.url(path))))
+      }
+    }),
+  )
   expect(failures, failures.join('\n\n')).toEqual([])
-})
+}, 300_000)
