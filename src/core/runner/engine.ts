@@ -46,6 +46,7 @@ export type RunnerSessionUpdate = Omit<SessionUpdateInput, 'tools'> & {
 }
 
 type MailItem =
+  | { kind: 'opened'; session: RealtimeSession; plan: ConnectPlan }
   | { kind: 'server'; epoch: number; event: ServerEvent }
   | { kind: 'closed'; epoch: number; reason: DisconnectReason }
   | { kind: 'machine'; event: RunnerMachineEvent }
@@ -289,9 +290,15 @@ export class RunnerEngine<TContext = unknown> {
       }
       throw result.error
     }
-    this.#bind(result.session, result.plan)
-    this.#mailbox.post({ kind: 'machine', event: { type: 'connected' } })
-    this.#afterConnected()
+    if (this.#mailbox.closed) {
+      // `close()` ran while the connect was resolving: the session is nobody's.
+      void result.session.close('superseded')
+      throw new RealtimeError('cancelled', 'The runner was closed while connecting')
+    }
+    // Through the mailbox: binding releases the events the session held while connecting (a
+    // server may already have sent a tool call), and they must queue behind the binding, the
+    // `connected` transition and the flush — not be handled halfway through them.
+    this.#mailbox.post({ kind: 'opened', session: result.session, plan: result.plan })
   }
 
   #bind(session: RealtimeSession, plan: ConnectPlan): void {
@@ -317,6 +324,10 @@ export class RunnerEngine<TContext = unknown> {
 
   #handle(item: MailItem): void {
     switch (item.kind) {
+      case 'opened':
+        this.#bind(item.session, item.plan)
+        this.#apply({ type: 'connected' })
+        return this.#afterConnected()
       case 'server':
         if (item.epoch === this.slot.epoch) this.#onServerEvent(item.event)
         return

@@ -24,6 +24,11 @@ export class Mailbox<TItem> {
     return this.#queue.length
   }
 
+  /** Whether posts are being ignored (after `close()`, until `reopen()`). */
+  get closed(): boolean {
+    return this.#closed
+  }
+
   post(item: TItem): void {
     if (this.#closed) return
     this.#queue.push(item)
