@@ -211,6 +211,12 @@ export type {
   PlaybackInterruption,
   InterruptionResult,
 } from './runner/interruption'
+export type {
+  PlaybackChangeEvent,
+  PlaybackStartedEvent,
+  PlaybackStoppedEvent,
+  PlaybackSource,
+} from './runner/playback-state'
 export { RealtimeAgent } from './agent'
 export type { RealtimeAgentOptions, AgentContext, ResolvedAgent } from './agent'
 export { reduceTranscript, emptyTranscript, transcriptToSeedItems } from './transcript'

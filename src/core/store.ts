@@ -11,7 +11,10 @@ import type { ConversationItem } from './transcript'
 export type AgentState = 'listening' | 'thinking' | 'speaking' | 'executingTool' | 'disconnected'
 
 export interface LatencyMetrics {
-  /** End of the user's speech to the first audio of the answer, for the latest turn. */
+  /**
+   * End of the user's speech to the first audio of the answer, for the latest turn: first audible
+   * (playback started) where the runner knows it, else first audio received.
+   */
   responseMs: number | null
   /** Duration of each finished tool call, by call id. */
   toolDurationsMs: Readonly<Record<string, number>>
@@ -25,6 +28,12 @@ export interface RealtimeStoreState {
   pendingResumption: PendingResumption | null
   agentState: AgentState
   userSpeaking: boolean
+  /**
+   * The user hears the agent: follows the runner's `playback.started` / `playback.stopped`, i.e.
+   * the local player when it reports (the browser audio engine), the provider's output buffer over
+   * WebRTC, and otherwise the audio stream — so it stays true while buffered audio plays out after
+   * the provider finished sending.
+   */
   agentSpeaking: boolean
   items: readonly ConversationItem[]
   /** Token usage summed over the session. */
@@ -136,8 +145,9 @@ export function createRealtimeStore(
         speechEndedAt = now()
         awaitingResponse = true
         return update({ ...draft, userSpeaking: false })
-      case 'audio.delta': {
-        if (draft.agentSpeaking && !awaitingResponse) return
+      // The runner reports what the user hears, from the best source it has: the local player,
+      // the provider's output buffer (WebRTC), or failing both, the audio stream's start and end.
+      case 'playback.started': {
         const latency =
           awaitingResponse && speechEndedAt !== null
             ? { ...draft.latency, responseMs: now() - speechEndedAt }
@@ -145,15 +155,12 @@ export function createRealtimeStore(
         awaitingResponse = false
         return update({ ...draft, agentSpeaking: true, latency })
       }
-      case 'audio.done':
-      case 'interrupted':
-      case 'playback.interrupted':
+      case 'playback.stopped':
         return update(draft.agentSpeaking ? { ...draft, agentSpeaking: false } : draft)
       case 'response.done':
         awaitingResponse = false
         return update({
           ...draft,
-          agentSpeaking: false,
           usage: event.usage ? addUsage(draft.usage, event.usage) : draft.usage,
         })
       case 'usage':

@@ -1,5 +1,6 @@
 import type { RealtimeError } from './errors'
 import type { Role, SeedItem, ServerEvent } from './events'
+import type { PlaybackInterruptedEvent } from './runner/options'
 
 /**
  * The conversation as a UI shows it, built by a pure reducer from unified server events and the
@@ -59,7 +60,8 @@ export interface ToolFinishedEvent {
   sent: boolean
 }
 
-export type TranscriptEvent = ServerEvent | ToolStartedEvent | ToolFinishedEvent
+export type TranscriptEvent =
+  ServerEvent | ToolStartedEvent | ToolFinishedEvent | PlaybackInterruptedEvent
 
 export interface TranscriptState {
   items: readonly ConversationItem[]
@@ -144,6 +146,16 @@ export function reduceTranscript(state: TranscriptState, event: TranscriptEvent)
           ? { ...item, status: 'interrupted' }
           : item,
       )
+    case 'playback.interrupted':
+      // The runner stopped playback (barge-in): the item is interrupted now — not when the
+      // provider confirms, which it never does for an answer it had finished sending.
+      if (event.itemId !== undefined) return interruptAssistant(state, (i) => i.id === event.itemId)
+      return event.cancelled ? interruptAssistant(state, (i) => i.status === 'inProgress') : state
+    case 'outputAudio.cleared':
+      // WebRTC: the provider cut the audio it was playing (its own barge-in detection, or our
+      // `output_audio_buffer.clear`), also after the response had completed.
+      if (event.responseId === undefined) return state
+      return interruptAssistant(state, (i) => i.responseId === event.responseId)
     case 'item.truncated':
       return mapItems(state, (item) =>
         item.kind === 'message' && item.id === event.itemId && item.status !== 'interrupted'
@@ -256,6 +268,20 @@ function ensureToolCall(
   }
   if (responseId !== undefined) created.responseId = responseId
   return { items: [...state.items, update(created)] }
+}
+
+function interruptAssistant(
+  state: TranscriptState,
+  matches: (item: MessageItem) => boolean,
+): TranscriptState {
+  return mapItems(state, (item) =>
+    item.kind === 'message' &&
+    item.role === 'assistant' &&
+    item.status !== 'interrupted' &&
+    matches(item)
+      ? { ...item, status: 'interrupted' }
+      : item,
+  )
 }
 
 function mapItems(

@@ -81,6 +81,38 @@ describe('reduceTranscript', () => {
     expect(item).toMatchObject({ text: 'The weather', status: 'interrupted' })
   })
 
+  it('should mark what playback barge-in cut off interrupted, also after it completed', () => {
+    const answered: TranscriptEvent[] = [
+      { type: 'transcript.delta', responseId: 'r1', itemId: 'a1', delta: 'Sunny' },
+      { type: 'transcript.done', responseId: 'r1', itemId: 'a1', transcript: 'Sunny all week.' },
+      { type: 'response.done', responseId: 'r1', status: 'completed' },
+    ]
+    const heard = reduce([
+      ...answered,
+      {
+        type: 'playback.interrupted',
+        automatic: true,
+        itemId: 'a1',
+        playedMs: 400,
+        cancelled: false,
+        truncated: true,
+      },
+    ]).items
+    expect(heard).toMatchObject([{ id: 'a1', status: 'interrupted', text: 'Sunny all week.' }])
+    // WebRTC: the provider cleared the audio it was playing for the response.
+    const cleared = reduce([...answered, { type: 'outputAudio.cleared', responseId: 'r1' }]).items
+    expect(cleared).toMatchObject([{ id: 'a1', status: 'interrupted' }])
+    // A barge-in while nothing played and nothing was generating changes nothing.
+    const state = reduce(answered)
+    const idle: TranscriptEvent = {
+      type: 'playback.interrupted',
+      automatic: false,
+      cancelled: false,
+      truncated: false,
+    }
+    expect(reduceTranscript(state, idle)).toBe(state)
+  })
+
   it('should carry tool-call arguments, status, result and duration', () => {
     const started = reduce([
       { type: 'tool.argumentsDelta', callId: 'c1', delta: '{"city":' },

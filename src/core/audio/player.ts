@@ -96,6 +96,7 @@ export class AudioPlayer implements PlaybackController {
   #nextSeq = 0
   #interrupts = 0
   #playing = false
+  readonly #playingListeners = new Set<(playing: boolean) => void>()
 
   constructor(options: AudioPlayerOptions = {}) {
     this.#options = options
@@ -195,6 +196,18 @@ export class AudioPlayer implements PlaybackController {
     return { itemId, playedMs }
   }
 
+  /**
+   * Called when output starts or stops (as `onPlaying`, without the time); returns the
+   * unsubscribe function. The runner subscribes through `PlaybackController`, so its
+   * `playback.started` / `playback.stopped` events — and the store's `agentSpeaking` — follow
+   * the speakers rather than the network.
+   */
+  onPlayingChange(listener: (playing: boolean) => void): () => void {
+    const entry = (playing: boolean): void => listener(playing)
+    this.#playingListeners.add(entry)
+    return () => this.#playingListeners.delete(entry)
+  }
+
   /** Output RMS, 0–1, over the last ~20 ms. Cheap: read it every animation frame. */
   get level(): number {
     return this.#node?.level ?? 0
@@ -237,7 +250,7 @@ export class AudioPlayer implements PlaybackController {
     this.#floor = 0
     this.#resampler = undefined
     this.#item = undefined
-    this.#playing = false
+    this.#setPlaying(false, undefined)
     for (const map of [this.#seqOf, this.#itemOf, this.#posted, this.#played, this.#asked]) {
       map.clear()
     }
@@ -282,17 +295,22 @@ export class AudioPlayer implements PlaybackController {
 
   #onStats(message: PlayerStatsMessage): void {
     if (message.playing !== this.#playing) {
-      this.#playing = message.playing
       const context = this.#context
       const frame = message.playing ? message.frame - message.quantum : message.frame
-      if (context !== undefined)
-        this.#call(this.#options.onPlaying, message.playing, frame / context.sampleRate)
+      this.#setPlaying(message.playing, context && frame / context.sampleRate)
     }
     for (const [seq, played] of message.items) {
       const itemId = this.#itemOf.get(seq)
       if (itemId !== undefined) this.#played.set(itemId, played)
     }
     this.#timeline.trim(message.consumed)
+  }
+
+  #setPlaying(playing: boolean, contextTime: number | undefined): void {
+    if (playing === this.#playing) return
+    this.#playing = playing
+    if (contextTime !== undefined) this.#call(this.#options.onPlaying, playing, contextTime)
+    for (const listener of [...this.#playingListeners]) this.#call(listener, playing)
   }
 
   #onInterrupted(message: PlayerInterruptedMessage): void {

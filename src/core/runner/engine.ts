@@ -24,6 +24,7 @@ import type {
   UpdateSessionResult,
 } from './options'
 import { Outgoing } from './outgoing'
+import { PlaybackState } from './playback-state'
 import { TimerSet, defaultScheduler } from './scheduler'
 import type { Scheduler } from './scheduler'
 import { createSessionSettings } from './session-config'
@@ -53,12 +54,14 @@ type MailItem =
   | { kind: 'tool'; epoch: number; outcome: ToolOutcome }
   | { kind: 'resumed'; attempt: number; session: RealtimeSession; plan: ConnectPlan }
   | { kind: 'resumeFailed'; attempt: number; error: RealtimeError }
+  | { kind: 'playback'; playing: boolean }
 
 const lifecycleEvents = new Set([
   'connection.status',
   'disconnected',
-  'playback.interrupted',
   'agent.changed',
+  'playback.started',
+  'playback.stopped',
 ])
 
 /**
@@ -88,6 +91,7 @@ export class RunnerEngine<TContext = unknown> {
   readonly #connector: Connector
   readonly #mutation: ContextMutation
   readonly #bargeIn: BargeIn
+  readonly #playback: PlaybackState
   #state: RunnerState = idleState
   #connection: ConnectionStatus = 'idle'
   #connecting: Promise<void> | undefined
@@ -102,6 +106,10 @@ export class RunnerEngine<TContext = unknown> {
     const policy = { ...defaultReconnectPolicy, ...options.reconnect }
     this.#autoReconnect = options.autoReconnect ?? true
     this.#bargeIn = new BargeIn(options.playback)
+    const onPlayingChange = options.playback?.onPlayingChange?.bind(options.playback)
+    this.#playback = new PlaybackState((event) => this.#emit(event), onPlayingChange !== undefined)
+    // Through the mailbox: a player's report is ordered with the provider's events.
+    onPlayingChange?.((playing) => this.#mailbox.post({ kind: 'playback', playing }))
     this.#agent = new AgentBinding(options.agent, options.context as TContext, async (target) => {
       await this.#transfer(target)
     })
@@ -233,6 +241,7 @@ export class RunnerEngine<TContext = unknown> {
     const session = this.slot.detach()
     this.outgoing.discard()
     this.#mutation.discardBridge()
+    this.#playback.stop()
     const { state, effects } = transition(this.#state, { type: 'closed' }, this.#machineOptions)
     this.#state = state
     for (const effect of effects) runEffect(effect, this.#effects)
@@ -262,6 +271,7 @@ export class RunnerEngine<TContext = unknown> {
     const responseActive = activityOf(this.#state).responseActive
     const result = this.#bargeIn.interrupt(this.slot.session, responseActive)
     this.#emit({ type: 'playback.interrupted', automatic, ...result })
+    this.#playback.stop()
     return result
   }
 
@@ -350,6 +360,8 @@ export class RunnerEngine<TContext = unknown> {
         if (this.slot.isCurrent(item.attempt))
           this.#apply({ type: 'resumption.failed', error: item.error })
         return
+      case 'playback':
+        return this.#playback.report(item.playing)
     }
   }
 
@@ -368,6 +380,10 @@ export class RunnerEngine<TContext = unknown> {
       this.#notify()
     }
     this.#emit(event)
+    this.#playback.observe(
+      event,
+      this.slot.session?.capabilities.transports.includes('webrtc') === true,
+    )
     if (event.type === 'tool.call') this.tools.onCall(event, this.slot.epoch)
     else if (event.type === 'tool.cancelled') this.tools.onCancelled(event.callIds)
     else if (
@@ -381,6 +397,7 @@ export class RunnerEngine<TContext = unknown> {
   #onUnexpectedClose(reason: DisconnectReason): void {
     this.slot.detach()
     this.#emit({ type: 'disconnected', reason, expected: false })
+    this.#playback.stop()
     if (!this.#autoReconnect) {
       void this.close()
       return

@@ -36,6 +36,13 @@ export interface PlaybackController {
    * provider finished sending audio but the speakers have not finished playing it.
    */
   isPlaying?(): boolean
+  /**
+   * Subscribes to output starting and stopping (prebuffer filled; drained, ran dry or
+   * interrupted); returns the unsubscribe function. When present, the runner's
+   * `playback.started` / `playback.stopped` events — and so the store's `agentSpeaking` — follow
+   * the speakers instead of the network (`AudioPlayer` implements it).
+   */
+  onPlayingChange?(listener: (playing: boolean) => void): () => void
 }
 
 /** What a barge-in did. */
@@ -56,10 +63,19 @@ export interface InterruptionResult {
 export class AssistantAudioTracker {
   readonly #receivedMs = new Map<string, number>()
   #producing: string | undefined
+  #serverPlaying = false
 
   /** The item whose audio is arriving now, if any. */
   get producing(): string | undefined {
     return this.#producing
+  }
+
+  /**
+   * The provider is playing the audio itself and says it is audible (OpenAI over WebRTC:
+   * `outputAudio.started`, not yet `stopped` or `cleared`).
+   */
+  get serverPlaying(): boolean {
+    return this.#serverPlaying
   }
 
   receivedMs(itemId: string): number {
@@ -86,6 +102,13 @@ export class AssistantAudioTracker {
       case 'interrupted':
         this.#producing = undefined
         return
+      case 'outputAudio.started':
+        this.#serverPlaying = true
+        return
+      case 'outputAudio.stopped':
+      case 'outputAudio.cleared':
+        this.#serverPlaying = false
+        return
       default:
         return
     }
@@ -94,13 +117,16 @@ export class AssistantAudioTracker {
   reset(): void {
     this.#receivedMs.clear()
     this.#producing = undefined
+    this.#serverPlaying = false
   }
 }
 
 /**
  * Stops the assistant: local playback first, then the provider's response (only when one is in
- * progress — OpenAI reports an error for a cancel without one), then a truncation to what was
- * heard where the provider supports it and something was heard.
+ * progress — OpenAI reports an error for a cancel without one — or when the provider is still
+ * playing audio it finished generating, as over WebRTC, where the session then clears its output
+ * buffer), then a truncation to what was heard where the provider supports it and something was
+ * heard.
  */
 export function interruptAssistant(options: {
   session: RealtimeSession | undefined
@@ -112,7 +138,7 @@ export function interruptAssistant(options: {
   const heard = playback?.interrupt() ?? null
   const result: InterruptionResult = { cancelled: false, truncated: false }
   if (!session) return result
-  if (responseActive) {
+  if (responseActive || tracker.serverPlaying) {
     session.interrupt()
     result.cancelled = true
   }
@@ -152,7 +178,11 @@ export class BargeIn {
   /** `interruptionDetection: 'automatic'` and the assistant is audible. */
   shouldInterrupt(config: RealtimeConfig): boolean {
     if (config.interruptionDetection !== 'automatic') return false
-    return this.#tracker.producing !== undefined || this.#playback?.isPlaying?.() === true
+    return (
+      this.#tracker.producing !== undefined ||
+      this.#tracker.serverPlaying ||
+      this.#playback?.isPlaying?.() === true
+    )
   }
 
   interrupt(session: RealtimeSession | undefined, responseActive: boolean): InterruptionResult {

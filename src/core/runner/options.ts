@@ -15,6 +15,7 @@ import type { DisconnectReason, RealtimeModel } from '../session'
 import type { ConversationItem, ToolFinishedEvent, ToolStartedEvent } from '../transcript'
 import type { ReconnectPolicy } from './backoff'
 import type { InterruptionResult, PlaybackController } from './interruption'
+import type { PlaybackChangeEvent } from './playback-state'
 import type { Scheduler } from './scheduler'
 import type { PendingResumption, RunnerState } from './state'
 import type { ToolInput } from './tools'
@@ -54,6 +55,7 @@ export type RunnerLifecycleEvent =
   | ConnectionStatusEvent
   | DisconnectedEvent
   | PlaybackInterruptedEvent
+  | PlaybackChangeEvent
   | AgentChangedEvent
 
 /** Everything the runner emits, in order: provider events and its own lifecycle events. */

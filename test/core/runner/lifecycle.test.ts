@@ -197,8 +197,11 @@ describe('RealtimeRunner events and callbacks', () => {
       'speech.started',
       'response.started',
       'audio.delta',
+      // No player reports playback here: the audio stream stands in for it.
+      'playback.started',
       'transcript.delta',
       'response.done',
+      'playback.stopped',
       'connection.status',
     ])
   })
