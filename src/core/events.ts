@@ -85,6 +85,11 @@ export interface ItemAddedEvent extends Base {
   role?: Role
   /** Text content known when the item was added (a typed user message, a seeded item). */
   text?: string
+  /**
+   * The item re-creates earlier conversation on a new connection (an OpenAI reconnect seeds the
+   * history as text). It is not new conversation: the transcript already holds it.
+   */
+  seeded?: boolean
 }
 export interface ItemTruncatedEvent extends Base {
   type: 'item.truncated'

@@ -1,6 +1,6 @@
 import type { RealtimeError } from './errors'
 import type { Role, SeedItem, ServerEvent } from './events'
-import type { PlaybackInterruptedEvent } from './runner/options'
+import type { ConnectionStatusEvent, PlaybackInterruptedEvent } from './runner/options'
 
 /**
  * The conversation as a UI shows it, built by a pure reducer from unified server events and the
@@ -61,7 +61,11 @@ export interface ToolFinishedEvent {
 }
 
 export type TranscriptEvent =
-  ServerEvent | ToolStartedEvent | ToolFinishedEvent | PlaybackInterruptedEvent
+  | ServerEvent
+  | ToolStartedEvent
+  | ToolFinishedEvent
+  | PlaybackInterruptedEvent
+  | ConnectionStatusEvent
 
 export interface TranscriptState {
   items: readonly ConversationItem[]
@@ -80,6 +84,8 @@ export const emptyTranscript: TranscriptState = { items: [] }
 export function reduceTranscript(state: TranscriptState, event: TranscriptEvent): TranscriptState {
   switch (event.type) {
     case 'item.added':
+      // History re-created on a new connection is already in the transcript.
+      if (event.seeded === true) return state
       if (event.kind === 'message') {
         const role = event.role ?? 'assistant'
         // A typed or seeded message arrives whole; a spoken one fills in from its transcript.
@@ -195,6 +201,16 @@ export function reduceTranscript(state: TranscriptState, event: TranscriptEvent)
         if (event.error) next.error = event.error
         return next
       })
+    case 'connection.status':
+      // The connection ended (dropped, replaced or closed): what was still being said on it
+      // will never be finished, so it must not look in progress forever.
+      if (event.status !== 'reconnecting' && event.status !== 'closed' && event.status !== 'failed')
+        return state
+      return mapItems(state, (item) =>
+        item.kind === 'message' && item.status === 'inProgress'
+          ? { ...item, status: 'interrupted' }
+          : item,
+      )
     case 'tool.cancelled': {
       const ids = new Set(event.callIds)
       return mapItems(state, (item) =>

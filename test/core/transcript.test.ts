@@ -211,3 +211,55 @@ describe('reduceTranscript', () => {
     ])
   })
 })
+
+describe('reduceTranscript across connections', () => {
+  it('should ignore history that a new connection re-creates (seeded items)', () => {
+    const before = reduce([
+      { type: 'item.added', itemId: 'u1', kind: 'message', role: 'user', text: 'Hi' },
+    ])
+    const after = reduce(
+      [
+        {
+          type: 'item.added',
+          itemId: 's1',
+          kind: 'message',
+          role: 'user',
+          text: 'Hi',
+          seeded: true,
+        },
+        {
+          type: 'item.added',
+          itemId: 's2',
+          kind: 'message',
+          role: 'assistant',
+          text: 'Hello!',
+          seeded: true,
+        },
+      ],
+      before,
+    )
+    expect(after).toBe(before)
+  })
+
+  it('should close what a lost connection left in progress as interrupted', () => {
+    const state = reduce([
+      { type: 'inputTranscript.delta', itemId: 'u1', delta: 'Book a' },
+      { type: 'transcript.delta', responseId: 'r1', itemId: 'a1', delta: 'Sure' },
+      { type: 'transcript.done', responseId: 'r0', itemId: 'a0', transcript: 'Done.' },
+    ])
+    const dropped = reduce(
+      [{ type: 'connection.status', status: 'reconnecting', previous: 'connected' }],
+      state,
+    )
+    expect(dropped.items.map((item) => [item.id, item.status])).toEqual([
+      ['u1', 'interrupted'],
+      ['a1', 'interrupted'],
+      ['a0', 'completed'],
+    ])
+    const reconnected = reduce(
+      [{ type: 'connection.status', status: 'connected', previous: 'reconnecting' }],
+      dropped,
+    )
+    expect(reconnected).toBe(dropped)
+  })
+})

@@ -56,8 +56,9 @@ type MailItem =
   | { kind: 'resumeFailed'; attempt: number; error: RealtimeError }
   | { kind: 'playback'; playing: boolean }
 
+// Runner events the transcript ignores. Not `connection.status`: a connection that ends closes
+// whatever was still in progress on it.
 const lifecycleEvents = new Set([
-  'connection.status',
   'disconnected',
   'agent.changed',
   'playback.started',

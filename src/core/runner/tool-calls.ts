@@ -53,6 +53,8 @@ export class ToolCalls {
   readonly #seen = new Set<string>()
   /** Calls the app answers itself, with the connection they came from. */
   readonly #appCalls = new Map<string, { name: string; epoch: number; since: number }>()
+  /** Calls whose handler is running (or queued), until their outcome is handled. */
+  readonly #running = new Map<string, { name: string; since: number }>()
 
   constructor(host: ToolCallHost, executor: ToolExecutor) {
     this.#host = host
@@ -71,6 +73,7 @@ export class ToolCalls {
     }
     this.#host.machine({ type: 'tool.call', callId: event.callId })
     if (!this.#executor.has(event.callId)) {
+      this.#running.set(event.callId, { name: event.name, since: this.#host.now() })
       this.#host.emit({
         type: 'tool.started',
         callId: event.callId,
@@ -88,6 +91,7 @@ export class ToolCalls {
   }
 
   onOutcome(epoch: number, outcome: ToolOutcome): void {
+    this.#running.delete(outcome.callId)
     const current = epoch === this.#host.epoch()
     if (outcome.status === 'failed' && outcome.error) {
       // Bad arguments, unknown tools and failures reach the model as outputs and the app as
@@ -176,10 +180,29 @@ export class ToolCalls {
     this.#seen.clear()
   }
 
+  /**
+   * Aborts every call (the runner is closing). Their outcomes can no longer be handled, so each
+   * is reported as cancelled here: the transcript must not show it running forever.
+   */
   cancelAll(reason: string): void {
     this.#executor.cancelAll(reason)
+    const now = this.#host.now()
+    const open = [...this.#running, ...this.#appCalls]
+    this.#running.clear()
     this.#appCalls.clear()
     this.#seen.clear()
+    for (const [callId, { name, since }] of open) {
+      this.#host.emit({
+        type: 'tool.finished',
+        callId,
+        name,
+        status: 'cancelled',
+        output: undefined,
+        isError: false,
+        durationMs: now - since,
+        sent: false,
+      })
+    }
   }
 
   #send(result: ToolResult): boolean {

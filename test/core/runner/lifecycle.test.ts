@@ -46,8 +46,10 @@ describe('RealtimeRunner close()', () => {
     expect(first.listenerCount).toBe(0)
     expect(signal?.aborted).toBe(true)
     await expect(running).resolves.toBeUndefined()
-    // The iterator sees the final status change, then ends.
-    await expect(drained).resolves.toEqual(['connection.status'])
+    // The iterator sees the aborted tool reported as cancelled and the final status change,
+    // then ends: nothing stays "running" in the transcript.
+    await expect(drained).resolves.toEqual(['tool.finished', 'connection.status'])
+    expect(runner.getState().items).toMatchObject([{ id: 'c1', status: 'cancelled' }])
     expect(runner.getState()).toMatchObject({
       connection: 'closed',
       state: { status: 'idle' },

@@ -55,6 +55,8 @@ export class OpenAIRealtimeSession extends SocketSession {
   readonly #options: OpenAISessionOptions
   #updateChain: Promise<unknown> = Promise.resolve()
   #ready = false
+  /** Items this session created to re-seed earlier conversation (`initialize`). */
+  readonly #seedIds = new Set<string>()
   #providerSessionId: string | undefined
   #lastError: RealtimeError | undefined
 
@@ -88,7 +90,13 @@ export class OpenAIRealtimeSession extends SocketSession {
   async initialize(seedItems: readonly SeedItem[] = []): Promise<void> {
     await this.#update(toOpenAISessionConfig(this.#applied), true)
     for (const item of seedItems) {
-      this.#send({ type: 'conversation.item.create', item: messageItem(item.role, item.text) })
+      // Our own item ids, so the server's echo can be told apart from new conversation.
+      const id = `${this.#eventPrefix}_seed_${this.#seedIds.size + 1}`
+      this.#seedIds.add(id)
+      this.#send({
+        type: 'conversation.item.create',
+        item: { ...messageItem(item.role, item.text), id },
+      })
     }
   }
 
@@ -190,6 +198,10 @@ export class OpenAIRealtimeSession extends SocketSession {
   }
 
   #route(event: ServerEvent): void {
+    if (event.type === 'item.added' && this.#seedIds.has(event.itemId)) {
+      this.emit({ ...event, seeded: true })
+      return
+    }
     if (event.type === 'raw' && event.frameType === 'session.created') {
       const id = (event.data as { session?: { id?: unknown } }).session?.id
       if (typeof id === 'string') this.#providerSessionId = id

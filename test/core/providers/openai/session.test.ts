@@ -156,8 +156,43 @@ describe('OpenAIRealtimeModel.connect', () => {
     const peer = await peerPromise
     await eventually(() => peer.received.length === 3)
     expect(peer.received.slice(1).map((m) => m.item)).toEqual([
-      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hi' }] },
-      { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Hello!' }] },
+      {
+        type: 'message',
+        role: 'user',
+        content: [{ type: 'input_text', text: 'Hi' }],
+        id: expect.stringMatching(/^adk_\w+_seed_1$/),
+      },
+      {
+        type: 'message',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: 'Hello!' }],
+        id: expect.stringMatching(/^adk_\w+_seed_2$/),
+      },
+    ])
+  })
+
+  it('should mark the echo of a seeded item as seeded (it is not new conversation)', async () => {
+    const { model, peerPromise } = await setup()
+    const session = await model.connect({}, { seedItems: [{ role: 'user', text: 'Hi' }] })
+    sessions.push(session)
+    const events: ServerEvent[] = []
+    session.subscribe((event) => events.push(event))
+    const peer = await peerPromise
+    await eventually(() => peer.received.length === 2)
+    const seeded = (peer.received[1]!.item as { id: string }).id
+    for (const id of [seeded, 'item_new']) {
+      peer.sendJson({
+        type: 'conversation.item.added',
+        event_id: `srv_${id}`,
+        previous_item_id: null,
+        item: { id, type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hi' }] },
+      })
+    }
+    await eventually(() => events.filter((e) => e.type === 'item.added').length === 2)
+    const added = events.filter((event) => event.type === 'item.added')
+    expect(added.map((event) => [event.itemId, event.seeded])).toEqual([
+      [seeded, true],
+      ['item_new', undefined],
     ])
   })
 })
