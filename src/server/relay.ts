@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer, type RawData } from 'ws'
 import { RealtimeError } from '../core/errors'
@@ -42,7 +41,10 @@ export interface RelayServerOptions {
   sessionPolicy?: SessionPolicy | ((claims: RelayClaims) => SessionPolicy | undefined)
   host?: string
   port?: number
-  /** Attach to an existing HTTP server instead of starting one. */
+  /**
+   * Attach to an existing HTTP server instead of starting one. The app starts it listening
+   * (before or after); the relay only handles upgrades under `basePath`.
+   */
   server?: Server
   /** Relay paths are `${basePath}/openai` and `${basePath}/gemini`. Default ''. */
   basePath?: string
@@ -292,20 +294,35 @@ export async function createRelayServer(options: RelayServerOptions): Promise<Re
     void onUpgrade(request, socket, head)
   }
   server.on('upgrade', upgradeListener)
-  if (!server.listening) {
+  // Our own server listens here; an attached one is the app's to start (before or after).
+  if (options.server === undefined) {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve())
     })
   }
-  const address = server.address() as AddressInfo
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
-  const url = `ws://${host}:${address.port}${basePath}`
+  const baseUrl = (): string => {
+    const address = server.address()
+    if (address === null || typeof address === 'string') {
+      throw new RealtimeError(
+        'not_connected',
+        'The relay URL is known once its HTTP server listens',
+      )
+    }
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+    return `ws://${host}:${address.port}${basePath}`
+  }
 
   return {
-    url,
-    openaiUrl: `${url}/openai`,
-    geminiUrl: `${url}/gemini`,
+    get url() {
+      return baseUrl()
+    },
+    get openaiUrl() {
+      return `${baseUrl()}/openai`
+    },
+    get geminiUrl() {
+      return `${baseUrl()}/gemini`
+    },
     connectionCount: () => sockets.size,
     close: async () => {
       server.off('upgrade', upgradeListener)

@@ -1,4 +1,4 @@
-// The `espeak-ng` package ships no types; this is the part the mock-server test uses.
+// The `espeak-ng` package ships no types; this is the part demo/espeak-voice.ts uses.
 declare module 'espeak-ng' {
   interface ESpeakNgModule {
     FS: { readFile(path: string): Uint8Array }
