@@ -259,6 +259,8 @@ export type {
 export {
   OpenAIRealtimeModel,
   OpenAIRealtimeSession,
+  OpenAIWebRTCModel,
+  OpenAIWebRTCSession,
   OPENAI_VOICES,
   OPENAI_DEFAULT_MODEL,
   openAICapabilities,
@@ -271,6 +273,10 @@ export {
 } from './providers/openai'
 export type {
   OpenAIRealtimeModelOptions,
+  OpenAIWebRTCModelOptions,
+  WebRTCMicrophone,
+  PeerConnectionFactory,
+  FetchLike,
   OpenAISessionConfig,
   OpenAIClientEvent,
 } from './providers/openai'
