@@ -60,9 +60,8 @@ it('should serve the demo, complete a spoken get_weather turn and let set_theme 
     const text = await page.locator('.demo').innerText()
     throw new Error(
       `${(error as Error).message}\nagent: ${state}\npage: ${text}\n${describeProblems(problems)}`,
-    , {
-      cause: error,
-    })
+      { cause: error },
+    )
   } finally {
     await page.close()
   }
