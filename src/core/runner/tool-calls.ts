@@ -30,6 +30,9 @@ export interface ToolCallHost {
   ): void
 }
 
+/** Call origins remembered for `respond` (a connection rarely has more calls than this). */
+const MAX_ORIGINS = 256
+
 /** A result the app sends itself (`runner.sendToolResponse`). */
 export interface ToolResponseInput {
   callId: string
@@ -55,6 +58,8 @@ export class ToolCalls {
   readonly #appCalls = new Map<string, { name: string; epoch: number; since: number }>()
   /** Calls whose handler is running (or queued), until their outcome is handled. */
   readonly #running = new Map<string, { name: string; since: number }>()
+  /** The connection each recent call came from, so no result is sent on another one. */
+  readonly #origins = new Map<string, number>()
 
   constructor(host: ToolCallHost, executor: ToolExecutor) {
     this.#host = host
@@ -65,6 +70,9 @@ export class ToolCalls {
     const key = `${epoch}:${event.callId}`
     if (this.#seen.has(key)) return
     this.#seen.add(key)
+    this.#origins.delete(event.callId)
+    this.#origins.set(event.callId, epoch)
+    if (this.#origins.size > MAX_ORIGINS) this.#origins.delete(this.#origins.keys().next().value!)
     const tool = this.#host.tool(event.name)
     if (!this.#host.autoExecute || (tool !== undefined && tool.handler === undefined)) {
       this.#appCalls.set(event.callId, { name: event.name, epoch, since: this.#host.now() })
@@ -138,7 +146,8 @@ export class ToolCalls {
   /** Sends a result the app produced. Throws when the call belongs to a closed connection. */
   respond(input: ToolResponseInput): void {
     const appCall = this.#appCalls.get(input.callId)
-    if (appCall && appCall.epoch !== this.#host.epoch()) {
+    const origin = appCall?.epoch ?? this.#origins.get(input.callId)
+    if (origin !== undefined && origin !== this.#host.epoch()) {
       this.#appCalls.delete(input.callId)
       throw new RealtimeError(
         'session_closed',

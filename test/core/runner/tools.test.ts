@@ -392,6 +392,24 @@ describe('RealtimeRunner tools: idempotency and connections', () => {
     await runner.close()
   })
 
+  it('should refuse an app result for an auto-executed call of a replaced connection', async () => {
+    const { runner, model } = createHarness(
+      { preset: 'gemini' },
+      { tools: [{ name: 'quick', handler: () => 'ok' }] },
+    )
+    await runner.connect()
+    model.session?.emit(serverEvents.toolCall('c1', 'quick'))
+    await settle()
+    model.session?.drop()
+    await vi.advanceTimersByTimeAsync(100)
+    expect(runner.getState().connection).toBe('connected')
+    expect(() => runner.sendToolResponse({ callId: 'c1', output: 'late' })).toThrowError(
+      expect.objectContaining({ code: 'session_closed' }),
+    )
+    expect(model.session?.callsOf('sendToolResult')).toEqual([])
+    await runner.close()
+  })
+
   it('should leave a declared tool without handler to the app', async () => {
     const { runner, session } = createHarness(
       {},
