@@ -110,7 +110,7 @@ export class ReliabilityCase {
     })
     this.ledger = new WireLedger(this.server)
     const wireSeq = (): number => this.ledger.seq
-    this.model = new TracingModel(this.#innerModel(options), wireSeq)
+    this.model = new TracingModel(this.#innerModel(options), wireSeq, () => this.clock.now())
     this.recorder = new Recorder({
       now: () => this.clock.now(),
       wireSeq,

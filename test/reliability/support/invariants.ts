@@ -34,7 +34,7 @@ export interface InvariantOptions {
 
 export function checkToolCalls(test: ReliabilityCase): string[] {
   const problems: string[] = []
-  const events = test.recorder.events
+  const { toolFinished, cancelledCalls } = test.recorder
   for (const connection of test.ledger.connections.values()) {
     for (const [callId, count] of connection.results) {
       const owner = test.ledger.callOwner(callId)
@@ -48,11 +48,8 @@ export function checkToolCalls(test: ReliabilityCase): string[] {
       if ((connection.results.get(callId) ?? 0) > 0) continue
       const abandoned =
         connection.cancelled.has(callId) ||
-        events.some(
-          (event) =>
-            (event.type === 'tool.finished' && event.callId === callId && !event.sent) ||
-            (event.type === 'tool.cancelled' && event.callIds.includes(callId)),
-        )
+        cancelledCalls.has(callId) ||
+        toolFinished.some((event) => event.callId === callId && !event.sent)
       const unheard = traced?.releasedAt !== undefined && call.seq >= traced.releasedAt
       if (!abandoned && !unheard) {
         problems.push(
@@ -62,8 +59,7 @@ export function checkToolCalls(test: ReliabilityCase): string[] {
     }
   }
   const finished = new Map<string, number>()
-  for (const event of events) {
-    if (event.type !== 'tool.finished') continue
+  for (const event of toolFinished) {
     finished.set(event.callId, (finished.get(event.callId) ?? 0) + 1)
     if (event.sent && test.ledger.callOwner(event.callId)?.results.get(event.callId) !== 1)
       problems.push(`tool.finished says ${event.callId} was sent, the mock did not get it once`)
@@ -78,7 +74,7 @@ export function checkToolCalls(test: ReliabilityCase): string[] {
 export function checkContextUpdates(test: ReliabilityCase): string[] {
   const problems: string[] = []
   const { updates } = test.recorder
-  const errors = test.recorder.ofType('error').map((event) => event.error)
+  const errors = test.recorder.errorEvents.map((event) => event.error)
   for (const update of updates) {
     if (update.status === 'pending') problems.push(`update #${update.index} never settled`)
     if (update.status === 'rejected' && !errors.includes(update.error as never))
@@ -251,9 +247,8 @@ export function checkAgreement(test: ReliabilityCase): string[] {
   } else if (snapshot.connection !== 'reconnecting' && snapshot.connection !== 'connecting') {
     if (open.length > 0) problems.push(`${snapshot.connection}, but the mock has open connections`)
   }
-  const statuses = test.recorder.ofType('connection.status')
   let previous = 'idle'
-  for (const event of statuses) {
+  for (const event of test.recorder.statuses) {
     if (event.previous !== previous)
       problems.push(`connection.status ${event.previous}→${event.status} after ${previous}`)
     previous = event.status

@@ -51,6 +51,11 @@ export class Recorder {
   readonly marks: FaultMark[] = []
   readonly storeViolations: string[] = []
   readonly consoleErrors: unknown[][] = []
+  /** Tool outcomes, errors and status changes are kept whole even when `events` is trimmed. */
+  readonly toolFinished: Array<{ callId: string; status: string; sent: boolean }> = []
+  readonly cancelledCalls = new Set<string>()
+  readonly errorEvents: Array<{ error: unknown; frameType: string | undefined }> = []
+  readonly statuses: Array<{ status: string; previous: string }> = []
   /** Events kept at most (a long soak forgets the oldest); `eventCount` keeps counting. */
   readonly maxEvents: number
   eventCount = 0
@@ -149,7 +154,7 @@ export class Recorder {
   /** Every error that surfaced anywhere, for the typed-errors invariant. */
   surfacedErrors(): Array<{ where: string; error: unknown }> {
     return [
-      ...this.ofType('error').map((event) => ({ where: 'error event', error: event.error })),
+      ...this.errorEvents.map(({ error }) => ({ where: 'error event', error })),
       ...this.handlerErrors.map((error) => ({ where: 'onError', error })),
       ...this.rejections.map(({ label, error }) => ({ where: `rejected ${label}`, error })),
       ...this.updates
@@ -160,6 +165,15 @@ export class Recorder {
 
   #onEvent(event: RunnerEvent): void {
     this.eventCount++
+    if (event.type === 'tool.finished') {
+      this.toolFinished.push({ callId: event.callId, status: event.status, sent: event.sent })
+    } else if (event.type === 'tool.cancelled') {
+      for (const callId of event.callIds) this.cancelledCalls.add(callId)
+    } else if (event.type === 'error') {
+      this.errorEvents.push({ error: event.error, frameType: event.frameType })
+    } else if (event.type === 'connection.status') {
+      this.statuses.push({ status: event.status, previous: event.previous })
+    }
     if (event.type === 'response.done' && event.status === 'completed') this.completedResponses++
     const stamp = { at: this.#now(), wireSeq: this.#wireSeq() }
     const recorded =

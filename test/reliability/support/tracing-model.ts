@@ -32,14 +32,18 @@ export interface TracedSession {
 export class TracingModel implements RealtimeModel {
   readonly sessions: TracedSession[] = []
   readonly signals: AbortSignal[] = []
+  /** Simulated time of every `connect` call. */
+  readonly connectTimes: number[] = []
   readonly #inner: RealtimeModel
   readonly #wireSeq: () => number
+  readonly #now: () => number
   connects = 0
   failedConnects = 0
 
-  constructor(inner: RealtimeModel, wireSeq: () => number) {
+  constructor(inner: RealtimeModel, wireSeq: () => number, now: () => number) {
     this.#inner = inner
     this.#wireSeq = wireSeq
+    this.#now = now
   }
 
   get provider(): RealtimeModel['provider'] {
@@ -56,6 +60,7 @@ export class TracingModel implements RealtimeModel {
 
   async connect(config: RealtimeConfig, options: ConnectOptions = {}): Promise<RealtimeSession> {
     this.connects++
+    this.connectTimes.push(this.#now())
     if (options.signal) this.signals.push(options.signal)
     let session: RealtimeSession
     try {

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import { providers } from './support/fixtures'
+import { ReliabilityCase } from './support/harness'
+import { finishCase } from './support/invariants'
+
+/**
+ * Fifty context updates while one response is streaming. None is lost and none is applied out of
+ * order: every call settles, the last one wins (in the canonical config and on the wire), the
+ * response in progress is not cut, and only the newest bridge message is sent, once, when the
+ * session is quiet. OpenAI applies each update in place; Gemini queues one resumption, which runs
+ * after the response with the last config.
+ */
+describe.each(providers)('%s: a storm of 50 context updates during one response', (provider) => {
+  it('every update settles, the last one wins, the response is whole', async () => {
+    const test = await ReliabilityCase.start({
+      provider,
+      // Paced output: the response lasts several seconds of simulated time.
+      brain: { chunkIntervalMs: 100, replyWords: 30 },
+    })
+    await test.connect()
+    test.send('Tell me about the weather patterns of the northern hemisphere in spring, please.')
+    await test.until(
+      () => test.recorder.ofType('audio.delta').length >= 2,
+      'the response to be streaming',
+    )
+    expect(test.runner.getState().state.status).toBe('generating')
+    test.recorder.mark('storm', test.runner.getState())
+    const updates = Array.from({ length: 50 }, (_, n) =>
+      test.recorder.update(test.runner, `Version ${n}.`, `Bridge ${n}.`),
+    )
+    await test.settle('the storm to pass')
+    await Promise.all(updates.map((update) => update.done))
+    await test.until(
+      () => test.isSettled() && test.recorder.completedResponses === 2,
+      'the answer to the bridge',
+    )
+    const kinds = test.recorder.updates.map((update) => update.result?.kind)
+    expect(new Set(kinds)).toEqual(new Set([provider === 'openai' ? 'applied' : 'queued']))
+    // The response that was streaming finished whole.
+    const first = test.recorder.ofType('response.done')[0]
+    expect(first?.status).toBe('completed')
+    const sent = [...test.ledger.connections.values()].flatMap((c) => c.userTexts)
+    expect(sent.filter((text) => text.startsWith('Bridge'))).toEqual(['Bridge 49.'])
+    if (provider === 'gemini') {
+      // One resumption, after the response, with the last config.
+      expect(test.server.log.connections).toHaveLength(2)
+      const resumed = test.ledger.get(test.server.log.connections[1]!.id)
+      expect(resumed.instructions.map((entry) => entry.text)).toEqual(['Version 49.'])
+    } else {
+      const live = test.ledger.get(test.liveConnection().id)
+      expect(live.instructions.at(-1)?.text).toBe('Version 49.')
+      expect(test.server.log.connections).toHaveLength(1)
+    }
+    await finishCase(test)
+  })
+})
