@@ -1,4 +1,7 @@
-import { z } from 'zod'
+import * as z from 'zod'
+// The class, not `z.core.$ZodType`: reading `z.core` at run time keeps zod's whole `core`
+// namespace, all its locales included (~400 kB), in a browser bundle.
+import { $ZodType } from 'zod/v4/core'
 import { RealtimeError } from './errors'
 
 /**
@@ -46,7 +49,7 @@ export type VadConfig = z.infer<typeof vadConfigSchema>
 const toolNamePattern = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/
 
 function isZodSchema(value: unknown): value is z.core.$ZodType {
-  return value instanceof z.core.$ZodType
+  return value instanceof $ZodType
 }
 
 /** A JSON Schema for a function's parameters: an object schema, as both providers require. */

@@ -1,4 +1,7 @@
-import { z } from 'zod'
+import * as z from 'zod'
+// The class, not `z.core.$ZodType`: reading `z.core` at run time keeps zod's whole `core`
+// namespace, all its locales included (~400 kB), in a browser bundle.
+import { $ZodType } from 'zod/v4/core'
 import { formatIssuePath, parseToolDefinition } from '../config'
 import type { JsonSchema, ToolDefinition, ToolDefinitionInput } from '../config'
 import { RealtimeError } from '../errors'
@@ -73,7 +76,7 @@ export interface CompiledTool {
 export type ToolInput = RealtimeTool<never> | ToolDefinitionInput
 
 function isZodSchema(value: unknown): value is z.core.$ZodType {
-  return value instanceof z.core.$ZodType
+  return value instanceof $ZodType
 }
 
 function issuesOf(error: z.core.$ZodError): ToolArgumentIssue[] {

@@ -1,0 +1,56 @@
+import { build } from 'esbuild'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import * as z from 'zod'
+import { parseToolDefinition } from '../../src/core'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+/**
+ * Reading `z.core` (or using the `z` of `import { z } from 'zod'` as a whole) at run time makes a
+ * bundler keep zod's entire namespace, every locale included: ~400 kB minified, ~90 kB gzip of a
+ * browser bundle that needs none of it (bench/bundle.ts). The core reads zod's classes and
+ * functions by name instead; this pins that down without measuring sizes.
+ */
+describe('the core in a browser bundle', () => {
+  it('does not carry zod locales other than the default English one', async () => {
+    const result = await build({
+      stdin: {
+        contents: [
+          `import { OpenAIRealtimeModel, RealtimeRunner, parseRealtimeConfig } from './src/core/index.ts'`,
+          `export const runner = new RealtimeRunner({ model: new OpenAIRealtimeModel({ apiKey: 'k' }) })`,
+          `export { parseRealtimeConfig }`,
+        ].join('\n'),
+        resolveDir: root,
+        loader: 'ts',
+      },
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    })
+    // Inputs of the output with bytes in it: what tree-shaking kept.
+    const kept = Object.values(result.metafile.outputs).flatMap((output) =>
+      Object.entries(output.inputs).flatMap(([path, input]) =>
+        input.bytesInOutput > 0 ? [path] : [],
+      ),
+    )
+    expect(kept.some((path) => path.includes('zod/v4/core/'))).toBe(true)
+    const locales = kept.filter((path) => /zod\/v4\/locales\/(?!en\.js$)/.test(path))
+    expect(locales).toEqual([])
+  }, 30_000)
+
+  it('still recognises zod schemas, whichever zod entry created them', () => {
+    const tool = parseToolDefinition({
+      name: 'get_weather',
+      parameters: z.object({ city: z.string() }),
+    })
+    expect(tool.parameters).toMatchObject({
+      type: 'object',
+      properties: { city: { type: 'string' } },
+      required: ['city'],
+    })
+  })
+})
