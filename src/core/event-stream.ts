@@ -8,6 +8,8 @@
  */
 export class EventStream<TEvent> {
   #listeners = new Set<(event: TEvent) => void>()
+  /** The listeners as of the last change, copied once per change rather than once per event. */
+  #dispatch: ReadonlyArray<(event: TEvent) => void> | undefined
   #iterators = new Set<IteratorState<TEvent>>()
   #ended = false
   readonly #onListenerError: (error: unknown) => void
@@ -26,13 +28,16 @@ export class EventStream<TEvent> {
 
   push(event: TEvent): void {
     if (this.#ended) return
-    for (const listener of [...this.#listeners]) {
+    // A snapshot: a listener added while this event is dispatched first sees the next one.
+    this.#dispatch ??= [...this.#listeners]
+    for (const listener of this.#dispatch) {
       try {
         listener(event)
       } catch (error) {
         this.#onListenerError(error)
       }
     }
+    if (this.#iterators.size === 0) return
     for (const state of this.#iterators) {
       const waiter = state.waiters.shift()
       if (waiter) waiter({ value: event, done: false })
@@ -45,8 +50,9 @@ export class EventStream<TEvent> {
     // Wrap so the same function subscribed twice gets two independent subscriptions.
     const entry = (event: TEvent): void => listener(event)
     this.#listeners.add(entry)
+    this.#dispatch = undefined
     return () => {
-      this.#listeners.delete(entry)
+      if (this.#listeners.delete(entry)) this.#dispatch = undefined
     }
   }
 
@@ -55,6 +61,7 @@ export class EventStream<TEvent> {
     if (this.#ended) return
     this.#ended = true
     this.#listeners.clear()
+    this.#dispatch = undefined
     for (const state of this.#iterators) {
       state.done = true
       for (const waiter of state.waiters.splice(0)) waiter({ value: undefined, done: true })

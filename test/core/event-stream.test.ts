@@ -36,6 +36,25 @@ describe('EventStream', () => {
     expect(onError).toHaveBeenCalledOnce()
   })
 
+  it('should dispatch each event to the listeners subscribed when it was pushed', () => {
+    const stream = new EventStream<number>()
+    const seen: string[] = []
+    let unsubscribeB = (): void => {}
+    stream.subscribe((n) => {
+      seen.push(`a${n}`)
+      if (n === 1) {
+        // Added during dispatch: first sees the next event. Removed during dispatch: still
+        // gets this one (it was subscribed when it was pushed), then no more.
+        stream.subscribe((m) => seen.push(`c${m}`))
+        unsubscribeB()
+      }
+    })
+    unsubscribeB = stream.subscribe((n) => seen.push(`b${n}`))
+    stream.push(1)
+    stream.push(2)
+    expect(seen).toEqual(['a1', 'b1', 'a2', 'c2'])
+  })
+
   it('should release an iterator on return and drop listeners on end', async () => {
     const stream = new EventStream<number>()
     const iterator = stream.iterate()

@@ -10,6 +10,8 @@ import type { RunnerEvent, RunnerEventHandlers } from './options'
 export class RunnerEventHub {
   readonly #handlers: RunnerEventHandlers
   readonly #listeners = new Set<(event: RunnerEvent) => void>()
+  /** The listeners as of the last change, copied once per change rather than once per event. */
+  #dispatch: ReadonlyArray<(event: RunnerEvent) => void> | undefined
   #stream = new EventStream<RunnerEvent>()
 
   constructor(handlers: RunnerEventHandlers = {}) {
@@ -18,7 +20,8 @@ export class RunnerEventHub {
 
   emit(event: RunnerEvent): void {
     this.#callHandlers(event)
-    for (const listener of [...this.#listeners]) {
+    this.#dispatch ??= [...this.#listeners]
+    for (const listener of this.#dispatch) {
       try {
         listener(event)
       } catch (error) {
@@ -32,8 +35,9 @@ export class RunnerEventHub {
   subscribe(listener: (event: RunnerEvent) => void): () => void {
     const entry = (event: RunnerEvent): void => listener(event)
     this.#listeners.add(entry)
+    this.#dispatch = undefined
     return () => {
-      this.#listeners.delete(entry)
+      if (this.#listeners.delete(entry)) this.#dispatch = undefined
     }
   }
 

@@ -44,6 +44,8 @@ export class WebSocketTransport {
   readonly #socket: WebSocketLike
   readonly #maxBytes: number
   readonly #listeners = new Set<TransportListener>()
+  /** The listeners as of the last change, copied once per change rather than once per frame. */
+  #dispatch: readonly TransportListener[] | undefined
   #backlog: TransportEvent[] | undefined = []
   #closeRequested: { code: number; reason: string } | undefined
   #closedReason: DisconnectReason | undefined
@@ -85,11 +87,12 @@ export class WebSocketTransport {
   /** Delivers buffered events first, then live ones. Returns the unsubscribe function. */
   subscribe(listener: TransportListener): () => void {
     this.#listeners.add(listener)
+    this.#dispatch = undefined
     const backlog = this.#backlog
     this.#backlog = undefined
     for (const event of backlog ?? []) listener(event)
     return () => {
-      this.#listeners.delete(listener)
+      if (this.#listeners.delete(listener)) this.#dispatch = undefined
     }
   }
 
@@ -140,7 +143,8 @@ export class WebSocketTransport {
       this.#backlog.push(event)
       return
     }
-    for (const listener of [...this.#listeners]) listener(event)
+    this.#dispatch ??= [...this.#listeners]
+    for (const listener of this.#dispatch) listener(event)
   }
 
   #onMessage(data: unknown): void {

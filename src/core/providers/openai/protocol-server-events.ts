@@ -1,7 +1,14 @@
 import { decodeBase64 } from '../../audio/base64'
 import { decodeALaw, decodeMuLaw } from '../../audio/g711'
 import { pcm16ToBytes } from '../../audio/pcm'
-import type { ItemKind, ResponseStatus, Role, ServerEvent, Usage } from '../../events'
+import type {
+  AudioDeltaEvent,
+  ItemKind,
+  ResponseStatus,
+  Role,
+  ServerEvent,
+  Usage,
+} from '../../events'
 import { optional } from '../optional'
 import type { WireReader } from '../wire-reader'
 import { openAIErrorFromEvent } from './protocol-errors'
@@ -79,8 +86,13 @@ export function toUsage(usage: WireReader): Usage {
   }
 }
 
+/**
+ * The hot path: ~25 of these arrive per second of speech, so the event is built field by field
+ * (no spreads, no intermediate objects) in one stable shape.
+ */
 export function audioDelta(r: WireReader, base: Base, context: OpenAIServerContext): ServerEvent[] {
-  const { responseId, itemId } = location(r)
+  const responseId = r.string('response_id')
+  const itemId = r.string('item_id')
   const payload = decodeBase64(r.string('delta'))
   let pcm: Uint8Array
   let sampleRate = 24000
@@ -94,17 +106,11 @@ export function audioDelta(r: WireReader, base: Base, context: OpenAIServerConte
     sampleRate = 8000
   }
   if (pcm.byteLength === 0) return []
-  return [
-    {
-      type: 'audio.delta',
-      ...base,
-      responseId,
-      itemId,
-      ...optional('contentIndex', r.optionalNumber('content_index')),
-      pcm,
-      sampleRate,
-    },
-  ]
+  const event: AudioDeltaEvent = { type: 'audio.delta', responseId, itemId, pcm, sampleRate }
+  if (base.eventId !== undefined) event.eventId = base.eventId
+  const contentIndex = r.optionalNumber('content_index')
+  if (contentIndex !== undefined) event.contentIndex = contentIndex
+  return [event]
 }
 
 export function errorEvent(r: WireReader, base: Base, context: OpenAIServerContext): ServerEvent {

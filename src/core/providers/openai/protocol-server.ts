@@ -3,7 +3,7 @@ import { RealtimeError } from '../../errors'
 import type { ServerEvent } from '../../events'
 import { decodeUtf8 } from '../../transport/utf8'
 import type { PcmAligner } from '../pcm-aligner'
-import { WireReader, WireShapeError, isJsonObject, parseJson, protocolError } from '../wire-reader'
+import { WireReader, WireShapeError, isJsonObject, protocolError } from '../wire-reader'
 import { optional } from '../optional'
 import { audioDelta, errorEvent, itemAdded, location, responseDone } from './protocol-server-events'
 
@@ -70,9 +70,12 @@ export function parseOpenAIServerFrame(
   data: string | Uint8Array,
   context: OpenAIServerContext,
 ): ServerEvent[] {
-  const parsed = parseJson(typeof data === 'string' ? data : decodeUtf8(data))
-  if (!parsed.ok) return [malformed('invalid_json', parsed.error)]
-  const frame = parsed.value
+  let frame: unknown
+  try {
+    frame = JSON.parse(typeof data === 'string' ? data : decodeUtf8(data))
+  } catch (error) {
+    return [malformed('invalid_json', error)]
+  }
   if (!isJsonObject(frame) || typeof frame.type !== 'string') {
     return [
       malformed(
@@ -105,7 +108,7 @@ function eventIdOf(frame: Record<string, unknown> | undefined): { eventId?: stri
 }
 
 function translate(type: string, r: WireReader, context: OpenAIServerContext): ServerEvent[] {
-  const base = { ...eventIdOf(r.value) }
+  const base = eventIdOf(r.value)
   switch (type) {
     case 'session.updated':
       return [{ type: 'session.updated', ...base, session: r.object('session').value }]

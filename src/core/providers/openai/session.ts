@@ -12,6 +12,7 @@ import { toOpenAISessionConfig } from './protocol-config'
 import { toOpenAISessionDelta } from './protocol-delta'
 import { describeOpenAIClose } from './protocol-errors'
 import { parseOpenAIServerFrame } from './protocol-server'
+import type { OpenAIServerContext } from './protocol-server'
 import type { OpenAIClientEvent, OpenAISessionConfig } from './wire-types'
 
 /** How many sent `event_id`s are remembered for error correlation. */
@@ -47,6 +48,8 @@ export class OpenAIRealtimeSession extends SocketSession {
   #applied: RealtimeConfig
   #capabilities: ProviderCapabilities
   readonly #aligner = new PcmAligner()
+  /** Built once, not per frame: it is read on every audio delta. `#apply` keeps it current. */
+  readonly #frameContext: OpenAIServerContext
   readonly #eventPrefix = `adk_${shortId()}`
   #eventCounter = 0
   readonly #sentTypes = new Map<string, string>()
@@ -70,6 +73,11 @@ export class OpenAIRealtimeSession extends SocketSession {
     this.#applied = config
     this.#capabilities = openAICapabilities(config.inputAudioFormat, config.outputAudioFormat)
     this.#options = options
+    this.#frameContext = {
+      outputFormat: config.outputAudioFormat ?? 'pcm16',
+      aligner: this.#aligner,
+      clientEventType: (eventId) => this.#sentTypes.get(eventId),
+    }
     this.start()
   }
 
@@ -170,11 +178,7 @@ export class OpenAIRealtimeSession extends SocketSession {
   }
 
   protected handleFrame(data: string | Uint8Array): void {
-    const events = parseOpenAIServerFrame(data, {
-      outputFormat: this.#applied.outputAudioFormat ?? 'pcm16',
-      aligner: this.#aligner,
-      clientEventType: (eventId) => this.#sentTypes.get(eventId),
-    })
+    const events = parseOpenAIServerFrame(data, this.#frameContext)
     for (const event of events) this.#route(event)
   }
 
@@ -293,13 +297,14 @@ export class OpenAIRealtimeSession extends SocketSession {
       this.#aligner.clear()
     }
     this.#applied = config
+    this.#frameContext.outputFormat = config.outputAudioFormat ?? 'pcm16'
   }
 
+  /** Items are remembered in the order their audio started; the oldest is forgotten first. */
   #countReceived(itemId: string, ms: number): void {
-    const total = (this.#receivedMs.get(itemId) ?? 0) + ms
-    this.#receivedMs.delete(itemId)
-    this.#receivedMs.set(itemId, total)
-    if (this.#receivedMs.size > REMEMBERED_ITEMS) {
+    const received = this.#receivedMs.get(itemId)
+    this.#receivedMs.set(itemId, (received ?? 0) + ms)
+    if (received === undefined && this.#receivedMs.size > REMEMBERED_ITEMS) {
       this.#receivedMs.delete(this.#receivedMs.keys().next().value as string)
     }
   }
