@@ -133,13 +133,16 @@ export function reduceTranscript(state: TranscriptState, event: TranscriptEvent)
     case 'audio.delta':
       return ensureMessage(state, event.itemId, 'assistant', event.responseId, (item) => item)
     case 'response.done': {
-      const status: MessageStatus = event.status === 'completed' ? 'completed' : 'interrupted'
+      // A response that did not complete (cancelled by a barge-in, cut at the token limit,
+      // failed) leaves its answer interrupted, also when the provider already closed the item
+      // with the partial transcript (OpenAI sends `transcript.done` before `response.done`).
+      const completed = event.status === 'completed'
       return mapItems(state, (item) =>
         item.kind === 'message' &&
-        item.status === 'inProgress' &&
         item.role === 'assistant' &&
-        item.responseId === event.responseId
-          ? { ...item, status }
+        item.responseId === event.responseId &&
+        (item.status === 'inProgress' || (!completed && item.status === 'completed'))
+          ? { ...item, status: completed ? 'completed' : 'interrupted' }
           : item,
       )
     }
@@ -260,7 +263,16 @@ function ensureMessage(
   update: (item: MessageItem) => MessageItem,
 ): TranscriptState {
   const index = indexOf(state, 'message', id)
-  if (index >= 0) return replaceAt(state, index, update(state.items[index] as MessageItem))
+  if (index >= 0) {
+    const existing = state.items[index] as MessageItem
+    // An item announced before its response was known (`item.added` carries no response id)
+    // learns it from the first event that has it, so the response's end reaches it.
+    const known =
+      responseId === undefined || existing.responseId !== undefined
+        ? existing
+        : { ...existing, responseId }
+    return replaceAt(state, index, update(known))
+  }
   const created: MessageItem = { kind: 'message', id, role, text: '', status: 'inProgress' }
   if (responseId !== undefined) created.responseId = responseId
   return { items: [...state.items, update(created)] }

@@ -263,3 +263,38 @@ describe('reduceTranscript across connections', () => {
     expect(reconnected).toBe(dropped)
   })
 })
+
+describe('reduceTranscript: answers cut off', () => {
+  it('should mark an answer interrupted when its response is cancelled after transcript.done', () => {
+    // OpenAI barge-in: the item (announced by item.added, without a response id) is closed
+    // with its partial transcript, then the response ends cancelled.
+    const [item] = reduce([
+      { type: 'item.added', itemId: 'a1', kind: 'message', role: 'assistant' },
+      { type: 'transcript.delta', responseId: 'r1', itemId: 'a1', delta: 'Sure' },
+      { type: 'transcript.done', responseId: 'r1', itemId: 'a1', transcript: 'Sure' },
+      { type: 'response.done', responseId: 'r1', status: 'cancelled' },
+    ]).items
+    expect(item).toMatchObject({ text: 'Sure', status: 'interrupted', responseId: 'r1' })
+  })
+
+  it('should let interrupted reach an item announced before its response id (Gemini)', () => {
+    const [item] = reduce([
+      { type: 'item.added', itemId: 'a1', kind: 'message', role: 'assistant' },
+      { type: 'transcript.delta', responseId: 'r1', itemId: 'a1', delta: 'Sure. You' },
+      { type: 'interrupted', responseId: 'r1' },
+      { type: 'transcript.done', responseId: 'r1', itemId: 'a1', transcript: 'Sure. You' },
+      { type: 'response.done', responseId: 'r1', status: 'cancelled' },
+    ]).items
+    expect(item).toMatchObject({ text: 'Sure. You', status: 'interrupted' })
+  })
+
+  it('should keep the answers of a completed response completed', () => {
+    const items = reduce([
+      { type: 'item.added', itemId: 'a1', kind: 'message', role: 'assistant' },
+      { type: 'transcript.done', responseId: 'r1', itemId: 'a1', transcript: 'Done.' },
+      { type: 'response.done', responseId: 'r1', status: 'completed' },
+      { type: 'response.done', responseId: 'r2', status: 'cancelled' },
+    ]).items
+    expect(items).toMatchObject([{ id: 'a1', status: 'completed' }])
+  })
+})
