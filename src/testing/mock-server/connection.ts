@@ -22,6 +22,28 @@ interface QueuedFrame {
   dueAt: number
 }
 
+/**
+ * What a protocol session needs from its connection. A WebSocket (`WireConnection`) is one; the
+ * `oai-events` data channel of a WebRTC call (`webrtc/data-channel-wire.ts`) is another, so the
+ * same OpenAI session logic serves both transports.
+ */
+export type MockWire = Pick<
+  WireConnection,
+  | 'id'
+  | 'protocol'
+  | 'clock'
+  | 'faults'
+  | 'open'
+  | 'onMessage'
+  | 'onClose'
+  | 'logIncoming'
+  | 'send'
+  | 'sendRaw'
+  | 'close'
+  | 'drop'
+  | 'ping'
+>
+
 export interface WireConnectionOptions {
   record: MockConnectionRecord
   /** The upgraded TCP socket, so a drop can end it without a close frame. */

@@ -23,6 +23,7 @@ import { OpenAISession } from './openai/session'
 import type { MockRealtimeServerOptions } from './options'
 import { hashString, IdFactory } from './random'
 import { routeRequest, type Route } from './routing'
+import { WebRTCCalls } from './webrtc/calls'
 
 /** A live connection, for steering it from a test. */
 export interface MockConnectionHandle {
@@ -84,10 +85,15 @@ export async function createMockRealtimeServer(
     minted: new Map(),
   }
   const httpIds = new IdFactory(hashString(`${seed}:http`))
+  let nextIndex = 0
+  // WebRTC calls share the connection numbering (and the log) with the WebSockets.
+  const calls = new WebRTCCalls(context, () => nextIndex++)
   const server: Server = options.tls
     ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert })
     : createHttpServer()
-  server.on('request', (request, response) => handleHttp(request, response, context, httpIds))
+  server.on('request', (request, response) => {
+    if (!calls.handle(request, response)) handleHttp(request, response, context, httpIds)
+  })
   const wss = new WebSocketServer({
     noServer: true,
     autoPong: false,
@@ -98,7 +104,6 @@ export async function createMockRealtimeServer(
         : false,
   })
   const open = new Map<string, { handle: MockConnectionHandle; ws: WebSocket }>()
-  let nextIndex = 0
 
   const accept = (ws: WebSocket, request: IncomingMessage, route: Route, socket: Duplex): void => {
     const index = nextIndex++
@@ -179,8 +184,9 @@ export async function createMockRealtimeServer(
     geminiUrl: `${wsBase}/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent`,
     port: address.port,
     log,
-    connections: () => [...open.values()].map((entry) => entry.handle),
+    connections: () => [...open.values()].map((entry) => entry.handle).concat(calls.connections()),
     close: async () => {
+      calls.close()
       const sockets = [...open.values()].map((entry) => entry.ws)
       const closed = Promise.all(
         sockets.map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve()))),

@@ -16,6 +16,11 @@ export interface OutputHost {
   /** `false` for out-of-band responses: no conversation events, nothing stored. */
   readonly inConversation: boolean
   readonly format: AudioFormat
+  /**
+   * WebRTC: audio goes to the call's RTP track instead of `response.output_audio.delta` events
+   * (the service sends none on WebRTC). Wire-format bytes, as they would have been sent.
+   */
+  readonly audioOut?: ((itemId: string, chunk: Uint8Array) => void) | undefined
 }
 
 export class OutputItem {
@@ -77,6 +82,10 @@ export class OutputItem {
 
   sendAudio(chunk: Uint8Array): void {
     this.#audio.push(chunk)
+    if (this.#host.audioOut !== undefined) {
+      this.#host.audioOut(this.id, chunk)
+      return
+    }
     this.#host.send({
       type: 'response.output_audio.delta',
       ...this.part(),

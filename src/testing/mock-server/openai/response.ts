@@ -26,6 +26,10 @@ export interface ResponseHost {
   readonly open: boolean
   onAudio(): void
   onFinished(response: ResponseRun): void
+  /** WebRTC: where audio goes instead of delta events (see `OutputHost.audioOut`). */
+  readonly audioOut?:
+    | ((responseId: string, itemId: string, chunk: Uint8Array, format: AudioFormat) => void)
+    | undefined
 }
 
 export interface ResponseSettings {
@@ -222,6 +226,10 @@ export class ResponseRun {
       responseId: this.id,
       inConversation: this.#settings.inConversation,
       format: this.#settings.format,
+      audioOut:
+        this.#host.audioOut === undefined
+          ? undefined
+          : (itemId, chunk) => this.#host.audioOut?.(this.id, itemId, chunk, this.#settings.format),
     }
     const opened = new OutputItem(host, item, this.#output.length, modality)
     this.#output.push(item)

@@ -1,6 +1,7 @@
 import type { MockBrain } from '../brain'
 import { reportBrainFailure, type MockClock } from '../clock'
-import type { IncomingFrame, WireConnection } from '../connection'
+import { encodeSpeech } from '../audio-out'
+import type { IncomingFrame, MockWire } from '../connection'
 import type { ServerContext } from '../context'
 import type { FaultController, FaultTarget, MockCloseSpec } from '../faults'
 import { isRecord, openaiKind } from '../log'
@@ -13,8 +14,10 @@ import { responseSettings } from './response-settings'
 import { SpeechInput, type SpeechHost } from './speech'
 import {
   defaultSession,
+  formatOf,
   mergeSession,
   validateSessionUpdate,
+  type AudioFormat,
   type SessionObject,
 } from './session-config'
 import type { InputTranscription } from './transcription'
@@ -35,12 +38,37 @@ const CLIENT_EVENTS = [
 ]
 
 /**
- * One OpenAI Realtime GA session over a WebSocket: `session.created` on connect, then every client
- * event handled in arrival order. Errors are `error` events that leave the session open.
+ * A WebRTC call's audio path (`webrtc/rtp-audio.ts`), as the session drives it. It reports the
+ * output buffer itself (`output_audio_buffer.started` / `stopped`) through the `send` it is
+ * created with.
+ */
+export interface OpenAIMediaPath {
+  /** Queues response audio (wire bytes in `format`) for the call's outgoing track. */
+  write(responseId: string, itemId: string, chunk: Uint8Array, format: AudioFormat): void
+  /** The response writes no more: `stopped` follows once its audio has played out. */
+  end(responseId: string): void
+  /** Drops what is queued; what was playing and how much of it played, or `undefined` when idle. */
+  clear(): { responseId: string; itemId: string; playedMs: number } | undefined
+  close(): void
+}
+
+export interface OpenAISessionOptions {
+  /** WebRTC: audio travels as RTP through this path instead of base64 events. */
+  media?: (send: (event: Record<string, unknown>) => void) => OpenAIMediaPath
+  /** An accepted session config to start from (the `session` part of a WebRTC call). */
+  session?: Record<string, unknown>
+}
+
+/**
+ * One OpenAI Realtime GA session over a WebSocket or a WebRTC call's data channel:
+ * `session.created` on connect, then every client event handled in arrival order. Errors are
+ * `error` events that leave the session open.
  */
 export class OpenAISession implements ResponseHost, FaultTarget {
   readonly conversation: Conversation
-  readonly #conn: WireConnection
+  readonly #conn: MockWire
+  readonly #media: OpenAIMediaPath | undefined
+  #lastResponseId: string | null = null
   readonly #context: ServerContext
   readonly #ids: IdFactory
   readonly #items: ItemHandlers
@@ -53,7 +81,13 @@ export class OpenAISession implements ResponseHost, FaultTarget {
   #audioProduced = false
   #spokenTurns = 0
 
-  constructor(conn: WireConnection, context: ServerContext, model: string, seed: number) {
+  constructor(
+    conn: MockWire,
+    context: ServerContext,
+    model: string,
+    seed: number,
+    options: OpenAISessionOptions = {},
+  ) {
     this.#conn = conn
     this.#context = context
     this.#ids = new IdFactory(seed)
@@ -66,6 +100,7 @@ export class OpenAISession implements ResponseHost, FaultTarget {
       session: () => this.#session,
       activeResponse: () => this.#active,
       respond: (transcription) => this.#createResponse(undefined, transcription),
+      bargeIn: () => this.#clearOutput(false),
     }
     this.#speech = new SpeechInput(speech)
     this.#conversationId = this.newId('conv')
@@ -74,6 +109,8 @@ export class OpenAISession implements ResponseHost, FaultTarget {
       model,
       expiresAt: Math.floor(context.clock.now() / 1000) + 3600,
     })
+    if (options.session !== undefined) this.#session = mergeSession(this.#session, options.session)
+    this.#media = options.media?.((event) => this.send(event))
     this.#applySession()
     conn.faults.attach(this)
     conn.onMessage((frame) => this.#receive(frame))
@@ -112,7 +149,20 @@ export class OpenAISession implements ResponseHost, FaultTarget {
     this.#audioProduced = true
   }
 
+  /** WebRTC: response audio goes to the RTP track (no `response.output_audio.delta`). */
+  get audioOut(): OpenAIMediaPath['write'] | undefined {
+    const media = this.#media
+    return media === undefined ? undefined : (...args) => media.write(...args)
+  }
+
+  /** WebRTC: the microphone track's audio, as 24 kHz PCM16, into the input buffer and its VAD. */
+  appendInputAudio(pcm: Int16Array): void {
+    const format = formatOf(this.#session.audio.input.format)
+    this.#speech.appendBytes(encodeSpeech(pcm, format.type))
+  }
+
   onFinished(response: ResponseRun): void {
+    this.#media?.end(response.id)
     if (this.#active === response) this.#active = undefined
     if (this.#context.options.openai?.rateLimits === false) return
     const usedTokens = 1500 + Math.floor(this.#ids.next() * 500)
@@ -231,6 +281,9 @@ export class OpenAISession implements ResponseHost, FaultTarget {
         return this.#active.cancel('client_cancelled')
       case 'session.close':
         return this.#conn.close(1000, '')
+      case 'output_audio_buffer.clear':
+        if (this.#media === undefined) throw openaiErrors.invalidValue('type', type, CLIENT_EVENTS)
+        return this.#clearOutput(true)
       default:
         throw openaiErrors.invalidValue('type', type, CLIENT_EVENTS)
     }
@@ -270,10 +323,32 @@ export class OpenAISession implements ResponseHost, FaultTarget {
     })
     const run = new ResponseRun(this, { ...settings, transcription })
     this.#active = run
+    this.#lastResponseId = run.id
     run.run().catch((error: unknown) => {
       reportBrainFailure(error)
       this.#sendError(openaiErrors.serverError(`The mock brain failed: ${String(error)}`), null)
       run.finish('failed')
+    })
+  }
+
+  /**
+   * Empties the WebRTC output buffer (a client `output_audio_buffer.clear`, or barge-in by the
+   * server VAD), truncates the item that was cut to what was played — the server knows — and
+   * reports `output_audio_buffer.cleared`. A barge-in while nothing plays reports nothing.
+   */
+  #clearOutput(always: boolean): void {
+    const cut = this.#media?.clear()
+    if (cut === undefined && !always) return
+    if (cut !== undefined) {
+      try {
+        this.conversation.truncate(cut.itemId, 0, Math.floor(cut.playedMs))
+      } catch {
+        // Not (yet) an audio item of the conversation (out-of-band, or still streaming).
+      }
+    }
+    this.send({
+      type: 'output_audio_buffer.cleared',
+      response_id: cut?.responseId ?? this.#lastResponseId,
     })
   }
 
@@ -302,5 +377,6 @@ export class OpenAISession implements ResponseHost, FaultTarget {
     if (this.#lifetimeTimer !== undefined) clock.clearTimeout(this.#lifetimeTimer)
     if (this.#pingTimer !== undefined) clock.clearTimeout(this.#pingTimer)
     this.#active?.cancel('client_cancelled')
+    this.#media?.close()
   }
 }

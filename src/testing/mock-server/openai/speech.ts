@@ -16,6 +16,8 @@ export interface SpeechHost {
   activeResponse(): ResponseRun | undefined
   /** Starts a response for a committed turn, with its transcription interleaved. */
   respond(transcription: InputTranscription | undefined): void
+  /** User speech with `interrupt_response` on (WebRTC: the output buffer is cleared). */
+  bargeIn?(): void
 }
 
 /**
@@ -53,6 +55,11 @@ export class SpeechInput {
         'audio',
       )
     }
+    this.appendBytes(bytes)
+  }
+
+  /** Audio in the session's input format that did not come as base64 (a WebRTC track). */
+  appendBytes(bytes: Uint8Array): void {
     for (const event of this.#buffer.append(bytes)) this.#onVad(event)
   }
 
@@ -83,6 +90,7 @@ export class SpeechInput {
       })
       const active = this.#host.activeResponse()
       if (active && detection?.interruptResponse) active.cancel('turn_detected')
+      if (detection?.interruptResponse) this.#host.bargeIn?.()
       return
     }
     const itemId = this.#pendingItem ?? this.#host.newId('item')

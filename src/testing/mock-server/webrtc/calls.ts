@@ -1,0 +1,300 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { acceptsCredential, type ServerContext } from '../context'
+import { FaultController, faultsFor } from '../faults'
+import { isRecord, type MockConnectionRecord } from '../log'
+import { openaiErrors } from '../openai/errors'
+import { OpenAISession } from '../openai/session'
+import { validateSessionUpdate } from '../openai/session-config'
+import { hashString, IdFactory } from '../random'
+import type { MockConnectionHandle } from '../server'
+import { DataChannelWire } from './data-channel-wire'
+import { RtpAudioIn, RtpAudioOut } from './rtp-audio'
+import { loadWerift, type WeriftModule } from './werift'
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'Location',
+}
+/** A call whose data channel has not opened by then is abandoned (the browser gave up). */
+const OPEN_DEADLINE_MS = 30_000
+
+interface CallOffer {
+  sdp: string
+  session: Record<string, unknown> | undefined
+}
+
+/**
+ * `POST /v1/realtime/calls`: the WebRTC side of the mock OpenAI service. It takes the offer as
+ * raw SDP (`Content-Type: application/sdp`, what the official browser client sends) or as the
+ * multipart `sdp` + `session` form (`client.realtime.calls.create`), checks the bearer key like
+ * the WebSocket side (configured keys or ephemeral keys the mock minted), answers `201` with the
+ * answer SDP and `Location: /v1/realtime/calls/rtc_…`, and runs the very same OpenAI session logic
+ * on the call's `oai-events` data channel. Audio travels as RTP in G.711 μ-law (PCMU): the
+ * microphone track feeds the input buffer and its VAD, and responses play out on the call's track
+ * in real time with `output_audio_buffer.started/stopped/cleared`.
+ *
+ * The WebRTC stack is `werift`, imported on the first call; without it the endpoint answers 501.
+ */
+export class WebRTCCalls {
+  readonly #context: ServerContext
+  readonly #nextIndex: () => number
+  readonly #calls = new Map<string, { handle: MockConnectionHandle; hangUp: () => void }>()
+  readonly #ids: IdFactory
+
+  constructor(context: ServerContext, nextIndex: () => number) {
+    this.#context = context
+    this.#nextIndex = nextIndex
+    this.#ids = new IdFactory(hashString(`${context.seed}:webrtc`))
+  }
+
+  /** Handles the request if it is for `/realtime/calls`; returns whether it did. */
+  handle(request: IncomingMessage, response: ServerResponse): boolean {
+    const raw = request.url ?? '/'
+    const queryStart = raw.indexOf('?')
+    const path = (queryStart < 0 ? raw : raw.slice(0, queryStart)).replace(/\/+$/, '')
+    if (!/\/realtime\/calls$/.test(path)) return false
+    const query = new URLSearchParams(queryStart < 0 ? '' : raw.slice(queryStart + 1))
+    if (request.method === 'OPTIONS') {
+      response.writeHead(204, {
+        ...CORS,
+        'access-control-allow-methods': 'POST, OPTIONS',
+        'access-control-allow-headers':
+          'authorization, content-type, accept, openai-organization, openai-project',
+        'access-control-max-age': '600',
+      })
+      response.end()
+      return true
+    }
+    if (request.method !== 'POST') return false
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => {
+      this.#answer(request, Buffer.concat(chunks), query).then(
+        ({ status, headers, body }) => {
+          response.writeHead(status, { ...CORS, ...headers })
+          response.end(body)
+        },
+        (error: unknown) => {
+          const body = JSON.stringify(openaiErrors.serverError(String(error)).body)
+          response.writeHead(500, { ...CORS, 'content-type': 'application/json' })
+          response.end(`{"error":${body}}`)
+        },
+      )
+    })
+    return true
+  }
+
+  /** The calls that are up now. */
+  connections(): MockConnectionHandle[] {
+    return [...this.#calls.values()].map((call) => call.handle)
+  }
+
+  /** Hangs up every call. */
+  close(): void {
+    for (const call of [...this.#calls.values()]) call.hangUp()
+  }
+
+  async #answer(
+    request: IncomingMessage,
+    body: Buffer,
+    query: URLSearchParams,
+  ): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+    const fail = (status: number, error: unknown) => ({
+      status,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ error }),
+    })
+    const key = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim() ?? ''
+    if (!acceptsCredential(this.#context, 'openai', key)) {
+      return fail(401, openaiErrors.invalidApiKey(key).body)
+    }
+    const offer = readOffer(request.headers['content-type'] ?? '', body)
+    if (typeof offer === 'string') {
+      return fail(400, { message: offer, type: 'invalid_request_error', param: null, code: null })
+    }
+    if (offer.session !== undefined) {
+      const problem = validateSessionUpdate(offer.session)
+      if (problem) return fail(400, problem.body)
+    }
+    let werift: WeriftModule
+    try {
+      werift = await loadWerift()
+    } catch {
+      return fail(501, {
+        message:
+          'The mock server answers WebRTC calls with the optional "werift" package, which is not ' +
+          'installed: npm install --save-dev werift',
+        type: 'server_error',
+        param: null,
+        code: 'webrtc_unavailable',
+      })
+    }
+    const model = String(query.get('model') ?? offer.session?.model ?? 'gpt-realtime')
+    const callId = this.#ids.openai('rtc')
+    const answer = await this.#place(werift, offer, model)
+    return {
+      status: 201,
+      headers: { 'content-type': 'application/sdp', location: `/v1/realtime/calls/${callId}` },
+      body: answer,
+    }
+  }
+
+  /** Sets up the peer connection, its audio and its data channel; returns the answer SDP. */
+  async #place(werift: WeriftModule, offer: CallOffer, model: string): Promise<string> {
+    const context = this.#context
+    const pcmu = new werift.RTCRtpCodecParameters({
+      mimeType: 'audio/PCMU',
+      clockRate: 8000,
+      channels: 1,
+      payloadType: 0,
+    })
+    const host = context.options.host ?? '127.0.0.1'
+    const pc = new werift.RTCPeerConnection({
+      codecs: { audio: [pcmu] },
+      iceUseIpv6: false,
+      ...(/^127\.|^localhost$/.test(host) ? { iceAdditionalHostAddresses: ['127.0.0.1'] } : {}),
+    })
+    const index = this.#nextIndex()
+    const id = `openai-${index}`
+    const record: MockConnectionRecord = {
+      id,
+      index,
+      protocol: 'openai',
+      path: '/v1/realtime/calls',
+      subprotocol: undefined,
+    }
+    const faults = new FaultController(
+      faultsFor(context.options.faults, { id, index, protocol: 'openai', path: record.path }),
+    )
+    const outgoing = new werift.MediaStreamTrack({ kind: 'audio' })
+    let wire: DataChannelWire | undefined
+    let hungUp = false
+    const hangUp = (): void => {
+      if (hungUp) return
+      hungUp = true
+      clearTimeout(deadline)
+      this.#calls.delete(id)
+      outgoing.stop()
+      void pc.close().catch(() => {})
+      // A call that never got its channel still ends in the log.
+      if (wire === undefined) {
+        record.close ??= {
+          code: 1006,
+          reason: 'the data channel never opened',
+          initiatedBy: 'client',
+        }
+        context.log.connectionClosed(record)
+      }
+    }
+    const deadline = setTimeout(() => {
+      if (wire === undefined) hangUp()
+    }, OPEN_DEADLINE_MS)
+    deadline.unref?.()
+
+    try {
+      await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp })
+    } catch (error) {
+      hangUp()
+      throw error
+    }
+    const transceiver = pc.getTransceivers().find((candidate) => candidate.kind === 'audio')
+    let sequence = Math.floor(Math.random() * 0x10000)
+    const writeRtp = (payload: Uint8Array, timestamp: number, marker: boolean): void => {
+      sequence = (sequence + 1) & 0xffff
+      const header = new werift.RtpHeader({
+        payloadType: 0,
+        sequenceNumber: sequence,
+        timestamp,
+        marker,
+      })
+      outgoing.writeRtp(new werift.RtpPacket(header, Buffer.from(payload)))
+    }
+    let session: OpenAISession | undefined
+    if (transceiver !== undefined) {
+      await transceiver.sender.replaceTrack(outgoing)
+      const receives = transceiver.direction === 'sendrecv' || transceiver.direction === 'recvonly'
+      transceiver.setDirection(receives ? 'sendrecv' : 'sendonly')
+      const microphone = new RtpAudioIn((pcm) => session?.appendInputAudio(pcm))
+      transceiver.onTrack.subscribe((track) =>
+        track.onReceiveRtp.subscribe((rtp) => {
+          if (rtp.header.payloadType === 0) microphone.receive(rtp.payload)
+        }),
+      )
+    }
+    pc.onDataChannel.subscribe((channel) => {
+      if (channel.label !== 'oai-events' || wire !== undefined) return
+      const start = (): void => {
+        if (wire !== undefined || hungUp) return
+        context.log.addConnection(record)
+        wire = new DataChannelWire({
+          record,
+          channel,
+          log: context.log,
+          clock: context.clock,
+          faults,
+          hangUp,
+        })
+        const current = wire
+        const handle: MockConnectionHandle = {
+          id,
+          index,
+          protocol: 'openai',
+          inject: (fault) => faults.inject(fault),
+          close: (code, reason = '') => current.close(code, reason),
+          drop: () => current.drop(),
+        }
+        this.#calls.set(id, { handle, hangUp })
+        session = new OpenAISession(wire, context, model, hashString(`${context.seed}:${index}`), {
+          media: (send) =>
+            new RtpAudioOut(send, context.clock, transceiver === undefined ? undefined : writeRtp),
+          ...(offer.session === undefined ? {} : { session: offer.session }),
+        })
+      }
+      if (channel.readyState === 'open') start()
+      else channel.stateChanged.subscribe((state) => state === 'open' && start())
+    })
+    pc.connectionStateChange.subscribe((state) => {
+      if (state === 'failed' || state === 'closed') {
+        if (wire !== undefined) wire.drop()
+        else hangUp()
+      }
+    })
+    try {
+      const answer = await pc.createAnswer()
+      await pc.setLocalDescription(answer)
+      return pc.localDescription?.sdp ?? answer.sdp
+    } catch (error) {
+      hangUp()
+      throw error
+    }
+  }
+}
+
+/** The offer from a raw SDP body or a multipart `sdp` + `session` form; a string is an error. */
+export function readOffer(contentType: string, body: Buffer): CallOffer | string {
+  if (/^application\/sdp/i.test(contentType)) {
+    const sdp = body.toString('utf8')
+    return /^\s*v=0/.test(sdp) ? { sdp, session: undefined } : 'The body is not an SDP offer.'
+  }
+  const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1]
+  if (!/^multipart\/form-data/i.test(contentType) || boundary === undefined) {
+    return `Unsupported content type "${contentType}": send application/sdp or multipart/form-data.`
+  }
+  const parts = new Map<string, string>()
+  for (const part of body.toString('utf8').split(`--${boundary}`)) {
+    const split = part.indexOf('\r\n\r\n')
+    if (split < 0) continue
+    const name = /name="([^"]+)"/i.exec(part.slice(0, split))?.[1]
+    if (name !== undefined) parts.set(name, part.slice(split + 4).replace(/\r\n$/, ''))
+  }
+  const sdp = parts.get('sdp')
+  if (sdp === undefined || !/^\s*v=0/.test(sdp)) return "Missing required parameter: 'sdp'."
+  const text = parts.get('session')
+  if (text === undefined) return { sdp, session: undefined }
+  try {
+    const session: unknown = JSON.parse(text)
+    return isRecord(session) ? { sdp, session } : "Invalid 'session': expected an object."
+  } catch {
+    return "Invalid 'session': expected JSON."
+  }
+}
