@@ -88,13 +88,15 @@ export function transition(
     }
     case 'resumption.requested': {
       // Last write wins, as in the crate: the runner connects with the canonical config anyway,
-      // so only the newest bridge message matters. A go-away deadline is kept.
+      // so only the newest bridge message matters — but a change without one does not take back
+      // the one an earlier change queued (as while resuming). A go-away deadline is kept.
+      const bridgeMessage = event.bridgeMessage ?? pending?.bridgeMessage
       const queued: PendingResumption = {
         reason: 'contextMutation',
         config: event.config,
         attempts: 0,
         queuedAt: pending?.queuedAt ?? event.at,
-        ...(event.bridgeMessage === undefined ? {} : { bridgeMessage: event.bridgeMessage }),
+        ...(bridgeMessage === undefined ? {} : { bridgeMessage }),
         ...(pending?.deadline === undefined ? {} : { deadline: pending.deadline }),
       }
       return settle(activity, queued, [])

@@ -126,6 +126,23 @@ describe('transition: the crate table (reference §2.4)', () => {
     })
   })
 
+  it('should keep a queued bridge message when a later change has none', () => {
+    const first = transition(
+      generating,
+      { type: 'resumption.requested', config: { instruction: 'a' }, bridgeMessage: 'A', at: 1 },
+      options,
+    ).state
+    const second = transition(
+      first,
+      { type: 'resumption.requested', config: { instruction: 'b' }, at: 2 },
+      options,
+    ).state
+    expect(second.status === 'pendingResumption' && second.pending).toMatchObject({
+      config: { instruction: 'b' },
+      bridgeMessage: 'A',
+    })
+  })
+
   it('should stay pendingResumption on response.started and tool calls, tracking activity', () => {
     const started = transition(pendingWhileGenerating, { type: 'response.started' }, options).state
     expect(started.status).toBe('pendingResumption')
