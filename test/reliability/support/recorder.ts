@@ -61,6 +61,7 @@ export class Recorder {
   eventCount = 0
   /** `response.done` events with status `completed`. */
   completedResponses = 0
+  audioDeltas = 0
   storeStates = 0
   snapshots = 0
   lastStoreState: RealtimeStoreState | undefined
@@ -175,6 +176,7 @@ export class Recorder {
       this.statuses.push({ status: event.status, previous: event.previous })
     }
     if (event.type === 'response.done' && event.status === 'completed') this.completedResponses++
+    if (event.type === 'audio.delta') this.audioDeltas++
     const stamp = { at: this.#now(), wireSeq: this.#wireSeq() }
     const recorded =
       event.type === 'audio.delta'

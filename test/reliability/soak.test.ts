@@ -1,0 +1,40 @@
+import { describe, it } from 'vitest'
+import { providers } from './support/fixtures'
+import { finishCase } from './support/invariants'
+import { SoakRun, soakErrorCodes } from './support/soak-driver'
+
+/**
+ * The soak: a seeded random session per provider — speech, typing, tool calls, context updates
+ * (alone, in bursts, mid-response), barge-ins, hang-ups, and every fault the mock injects — for
+ * SOAK_MINUTES simulated minutes (2 in CI, e.g. SOAK_MINUTES=30 on demand), with agreement checked
+ * at every quiet point and all invariants at the end.
+ *
+ * The seed is printed; SOAK_SEED=<n> replays a run exactly (SOAK_SEED=random picks a new one).
+ */
+const minutes = Number(process.env.SOAK_MINUTES ?? 2)
+const seed =
+  process.env.SOAK_SEED === 'random'
+    ? Math.floor(Math.random() * 2 ** 31)
+    : Number(process.env.SOAK_SEED ?? 20_261_125)
+const timeout = Math.max(120_000, minutes * 30_000)
+
+describe.each(providers)('%s soak', (provider) => {
+  it(`${minutes} simulated minutes with seed ${seed}`, { timeout }, async () => {
+    console.log(
+      `soak ${provider}: seed ${seed}, ${minutes} simulated minutes ` +
+        `(replay: SOAK_SEED=${seed} SOAK_MINUTES=${minutes} npx vitest run --project core test/reliability/soak.test.ts)`,
+    )
+    const soak = await SoakRun.start({ provider, seed, minutes })
+    try {
+      await soak.run(minutes)
+      if (soak.violations.length > 0) throw new Error(soak.violations.join('\n'))
+      await finishCase(soak.test, { errors: soakErrorCodes })
+    } catch (error) {
+      const actions = soak.log.slice(-25).join('\n  ')
+      throw new Error(
+        `soak ${provider} failed with SOAK_SEED=${seed} after ${soak.log.length} actions; last:\n  ${actions}\n${String(error)}`,
+        { cause: error },
+      )
+    }
+  })
+})
