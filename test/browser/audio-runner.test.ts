@@ -121,6 +121,54 @@ describe('createBrowserAudio with a RealtimeRunner (scripted OpenAI-like session
     }
   })
 
+  it('should keep the agent speaking while the player drains, and mark a barge-in interrupted at once', async () => {
+    const h = await connected({ provider: 'scripted-openai' })
+    type Speaking = { agentSpeaking: boolean; playing: boolean }
+    type Events = Array<{ type: string; source?: string }>
+    const count = (events: Events, type: string): number =>
+      events.filter((e) => e.type === type).length
+    try {
+      // All of it arrives at once — audio.done and response.done too — and then plays.
+      await h.call('emitAudio', { itemId: 'item_s1', ms: 2000 })
+      await h.until<Events>('events', (e) => count(e, 'playback.started') === 1)
+      await h.until<{ playedMs: number }>('itemPlayback', (p) => p.playedMs >= 300, {
+        args: ['item_s1'],
+      })
+      // Past audio.done and response.done, the player is still playing: so is the agent.
+      expect(await h.call<Speaking>('speaking')).toEqual({ agentSpeaking: true, playing: true })
+      const events = await h.call<Events>('events')
+      expect(count(events, 'playback.stopped')).toBe(0)
+      expect(events.find((e) => e.type === 'playback.started')?.source).toBe('player')
+      expect(events.findIndex((e) => e.type === 'response.done')).toBeGreaterThanOrEqual(0)
+      // Barge-in: the item the user was hearing is interrupted now, without waiting for the
+      // provider (which never answers for an answer it had finished sending).
+      await h.call('speechStarted')
+      const items = await h.call<Items>('items')
+      expect(items.find((i) => i.id === 'item_s1')?.status).toBe('interrupted')
+      await h.until<Speaking>('speaking', (s) => !s.agentSpeaking && !s.playing)
+
+      // A short answer that plays to its end: speaking ends when the player drains.
+      await h.call('emitAudio', { itemId: 'item_s2', ms: 400, responseId: 'resp_2' })
+      await h.until<Events>('events', (e) => count(e, 'playback.stopped') === 2, {
+        timeoutMs: 20_000,
+      })
+      const drained = await h.call<{ playedFrames: number; postedFrames: number }>(
+        'itemPlayback',
+        'item_s2',
+      )
+      expect(drained.playedFrames).toBeGreaterThan(0)
+      expect((await h.call<Speaking>('speaking')).agentSpeaking).toBe(false)
+      expect((await h.call<Items>('items')).find((i) => i.id === 'item_s2')?.status).toBe(
+        'completed',
+      )
+      expect(h.problems, describeProblems(h.problems)).toEqual([])
+      await h.call('close')
+      await expectReleased(h)
+    } finally {
+      await h.page.close()
+    }
+  })
+
   it('should cancel but not truncate when user speech comes before anything played', async () => {
     const h = await connected({ provider: 'scripted-openai', prebufferMs: 1000 })
     try {

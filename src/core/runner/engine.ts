@@ -242,7 +242,7 @@ export class RunnerEngine<TContext = unknown> {
     const session = this.slot.detach()
     this.outgoing.discard()
     this.#mutation.discardBridge()
-    this.#playback.stop()
+    this.#playback.stop(true)
     const { state, effects } = transition(this.#state, { type: 'closed' }, this.#machineOptions)
     this.#state = state
     for (const effect of effects) runEffect(effect, this.#effects)

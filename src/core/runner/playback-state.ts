@@ -79,8 +79,13 @@ export class PlaybackState {
     }
   }
 
-  /** Playback was stopped here (barge-in), or the connection is gone. */
-  stop(): void {
+  /**
+   * Playback was stopped here (barge-in) or the connection is gone. A reporting player is left to
+   * say so itself (within a render report): it knows whether anything is still audible, and a
+   * forced `false` could miss its next start. `force` (the runner closed) resets regardless.
+   */
+  stop(force = false): void {
+    if (this.#playerReports && !force) return
     this.#set(false, this.#source)
   }
 
