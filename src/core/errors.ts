@@ -8,6 +8,8 @@ export type RealtimeErrorCode =
   | 'invalid_config'
   /** Audio bytes or parameters are malformed (odd PCM16 length, bad rate, …). */
   | 'invalid_audio'
+  /** A video frame is not a JPEG or PNG image of its declared type. */
+  | 'invalid_video'
   /** The transport could not be opened or dropped unexpectedly. */
   | 'connection_failed'
   /** The provider refused the credentials (OpenAI close 3000, Gemini 1007 "API key"). */

@@ -290,6 +290,9 @@ export interface ResponseOptions {
   extra?: Record<string, unknown>
 }
 
+/** The image formats video frames travel in. */
+export type VideoMimeType = 'image/jpeg' | 'image/png'
+
 /** A conversation item to seed into a fresh session (reconnect without resumption). */
 export interface SeedItem {
   role: Role
@@ -302,6 +305,8 @@ export interface SeedItem {
  */
 export type ClientEvent =
   | { type: 'audio.append'; pcm: Uint8Array }
+  /** One video frame: JPEG or PNG bytes. Never buffered by the runner (see `sendVideoFrame`). */
+  | { type: 'video.frame'; frame: Uint8Array; mimeType: VideoMimeType }
   | { type: 'audio.commit' }
   | { type: 'audio.clear' }
   | { type: 'text'; text: string; role?: Role }

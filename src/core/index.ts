@@ -82,6 +82,7 @@ export type {
   SeedItem,
   ClientEvent,
   ClientEventType,
+  VideoMimeType,
 } from './events'
 
 export type {
@@ -93,6 +94,8 @@ export type {
   DisconnectReason,
   ServerEventListener,
   RealtimeSession,
+  VideoCapabilities,
+  VideoFrameOptions,
 } from './session'
 
 export { EventStream } from './event-stream'
@@ -171,6 +174,14 @@ export type {
   RunnerSnapshot,
   UpdateSessionResult,
 } from './runner/options'
+export type {
+  VideoInputState,
+  VideoInputStatus,
+  VideoSourceKind,
+  VideoSourceLink,
+  VideoAttachment,
+  VideoFrameSink,
+} from './runner/video'
 export { transition, defaultTransitionOptions } from './runner/transition'
 export type { TransitionOptions } from './runner/transition'
 export { idleState, quietActivity, activityOf, pendingOf, isQuiet } from './runner/state'

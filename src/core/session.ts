@@ -7,6 +7,7 @@ import type {
   SeedItem,
   ServerEvent,
   ToolResult,
+  VideoMimeType,
 } from './events'
 
 /**
@@ -16,6 +17,20 @@ import type {
  */
 
 export type TransportKind = 'websocket' | 'webrtc'
+
+/** How a provider takes video: still images (JPEG or PNG) sent one at a time. */
+export interface VideoCapabilities {
+  /**
+   * The highest useful frame rate. Gemini Live samples video at 1 frame/s; OpenAI adds each
+   * image to the conversation (billed as image tokens), so 1 frame/s is the sensible ceiling.
+   */
+  maxFramesPerSecond: number
+}
+
+/** What `sendVideoFrame` needs besides the bytes. */
+export interface VideoFrameOptions {
+  mimeType: VideoMimeType
+}
 
 /** What a provider can do; the runner reads these instead of checking provider names. */
 export interface ProviderCapabilities {
@@ -36,6 +51,8 @@ export interface ProviderCapabilities {
   responseAfterToolOutputs: boolean
   /** Assistant audio can be truncated to what the user heard (OpenAI `conversation.item.truncate`). */
   truncation: boolean
+  /** Video input (camera or screen frames), or `null` where the provider takes none. */
+  video: VideoCapabilities | null
 }
 
 export interface ConnectOptions {
@@ -89,6 +106,18 @@ export interface RealtimeSession {
 
   /** PCM16 little-endian mono at `capabilities.inputSampleRate`. */
   sendAudio(pcm: Uint8Array): void
+  /**
+   * One video frame: the bytes of a JPEG or PNG image (Gemini `realtimeInput.video`; OpenAI a
+   * user item with an `input_image` data URL). Throws `unsupported` where `capabilities.video` is
+   * `null`.
+   */
+  sendVideoFrame(frame: Uint8Array, options: VideoFrameOptions): void
+  /**
+   * Bytes queued on the transport and not yet sent (the WebSocket's or data channel's
+   * `bufferedAmount`): it grows when the network is slower than what is being sent. Absent where
+   * the transport does not report it.
+   */
+  readonly bufferedAmount?: number
   /** A user text message (OpenAI: item + response request; Gemini: `clientContent` turn). */
   sendText(text: string): void
   sendToolResult(result: ToolResult): void

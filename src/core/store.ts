@@ -5,6 +5,8 @@ import type { Usage } from './events'
 import type { ConnectionStatus, RunnerEvent, RunnerSnapshot } from './runner/options'
 import { activityOf } from './runner/state'
 import type { PendingResumption, RunnerStatus } from './runner/state'
+import { initialVideoState } from './runner/video'
+import type { VideoInputState } from './runner/video'
 import type { ConversationItem } from './transcript'
 
 /** What a UI shows the agent doing. */
@@ -42,6 +44,11 @@ export interface RealtimeStoreState {
   lastError: RealtimeError | null
   sessionId: string | null
   agent: string | null
+  /**
+   * The camera or screen being sent: its status and kind, frames sent, and frames skipped
+   * (dropped while reconnecting or while the socket was behind — video is never queued).
+   */
+  video: VideoInputState
 }
 
 /** A read-only zustand store (works with `useStore(store, selector)`) plus its lifecycle. */
@@ -213,6 +220,7 @@ function initialState(): RealtimeStoreState {
     lastError: null,
     sessionId: null,
     agent: null,
+    video: initialVideoState,
   }
 }
 
@@ -233,6 +241,7 @@ function fromSnapshot(state: RealtimeStoreState, snapshot: RunnerSnapshot): Real
     lastError: snapshot.lastError ?? null,
     sessionId: snapshot.sessionId ?? null,
     agent: snapshot.agent ?? null,
+    video: snapshot.video,
   }
 }
 

@@ -8,6 +8,7 @@ import type {
   ProviderCapabilities,
   RealtimeSession,
   ServerEventListener,
+  VideoFrameOptions,
 } from '../session'
 import type { TransportEvent, WebSocketTransport } from '../transport/websocket-transport'
 import { randomId } from './ids'
@@ -59,7 +60,13 @@ export abstract class SocketSession implements RealtimeSession {
     return !this.#closing && !this.#ended && this.transport.isOpen()
   }
 
+  /** The socket's unsent bytes: the runner skips video frames while the link is behind. */
+  get bufferedAmount(): number {
+    return this.transport.bufferedAmount
+  }
+
   abstract sendAudio(pcm: Uint8Array): void
+  abstract sendVideoFrame(frame: Uint8Array, options: VideoFrameOptions): void
   abstract sendText(text: string): void
   abstract sendToolResult(result: ToolResult): void
   abstract commitAudio(): void

@@ -40,6 +40,7 @@ import { compileTools } from './tools'
 import type { ToolInput } from './tools'
 import { transition } from './transition'
 import type { TransitionOptions } from './transition'
+import { VideoOutlet } from './video'
 
 /** A sparse session change; `tools` may carry handlers. */
 export type RunnerSessionUpdate = Omit<SessionUpdateInput, 'tools'> & {
@@ -87,6 +88,7 @@ export class RunnerEngine<TContext = unknown> {
   readonly slot = new SessionSlot()
   readonly settings: SessionConfigState
   readonly outgoing: Outgoing
+  readonly video: VideoOutlet
   readonly tools: ToolCalls
   readonly #agent: AgentBinding<TContext>
   readonly #connector: Connector
@@ -129,6 +131,15 @@ export class RunnerEngine<TContext = unknown> {
         dropped: () => this.#notify(),
       },
       (options.maxBufferedAudioMs ?? 5_000) * bytesPerMs,
+    )
+    this.video = new VideoOutlet(
+      {
+        session: () => this.slot.session,
+        connection: () => this.#connection,
+        supported: () => this.model.capabilities.video !== null,
+        changed: () => this.#notify(),
+      },
+      options.maxBufferedVideoBytes ?? 64 * 1024,
     )
     this.#connector = new Connector({
       model: this.model,
@@ -442,6 +453,8 @@ export class RunnerEngine<TContext = unknown> {
     const previous = this.#connection
     if (previous === status) return
     this.#connection = status
+    // A session that ended or failed releases the camera or screen it was sending.
+    if (status === 'closed' || status === 'failed') this.video.stopSource()
     this.#notify()
     this.#emit({ type: 'connection.status', status, previous })
   }
@@ -467,6 +480,7 @@ export class RunnerEngine<TContext = unknown> {
       items: this.#transcript.items,
       lastError: this.#lastError,
       droppedAudio: this.outgoing.dropped,
+      video: this.video.state,
     }
   }
 }

@@ -19,6 +19,7 @@ import type { PlaybackChangeEvent } from './playback-state'
 import type { Scheduler } from './scheduler'
 import type { PendingResumption, RunnerState } from './state'
 import type { ToolInput } from './tools'
+import type { VideoInputState } from './video'
 
 /** The connection as a UI shows it. */
 export type ConnectionStatus =
@@ -111,6 +112,12 @@ export interface RealtimeRunnerOptions<TContext = unknown> {
   goAwayMarginMs?: number
   /** Outgoing audio kept while (re)connecting (default 5 s); older audio is dropped and counted. */
   maxBufferedAudioMs?: number
+  /**
+   * A video frame is dropped (and counted) while the socket has more than this many bytes
+   * waiting to be sent (default 64 KiB, about a second of OpenAI audio): frames never queue
+   * ahead of the user's voice.
+   */
+  maxBufferedVideoBytes?: number
   /** A connect attempt that is not acknowledged within this time fails as `timeout` (default 15 s). */
   connectTimeoutMs?: number
   /** Local playback, stopped first on barge-in. */
@@ -133,6 +140,8 @@ export interface RunnerSnapshot {
   lastError: RealtimeError | undefined
   /** Outgoing audio dropped while (re)connecting. */
   droppedAudio: { chunks: number; bytes: number }
+  /** The video input: its source's status, frames sent and frames skipped. */
+  video: VideoInputState
 }
 
 /** What `updateSession` did with a change. */

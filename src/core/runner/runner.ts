@@ -1,6 +1,6 @@
 import type { RealtimeConfig } from '../config'
 import type { ClientEvent, ResponseOptions } from '../events'
-import type { RealtimeModel } from '../session'
+import type { RealtimeModel, VideoFrameOptions } from '../session'
 import { RunnerEngine } from './engine'
 import type { RunnerSessionUpdate } from './engine'
 import type { InterruptionResult } from './interruption'
@@ -11,6 +11,7 @@ import type {
   UpdateSessionResult,
 } from './options'
 import type { ToolResponseInput } from './tool-calls'
+import type { VideoAttachment, VideoFrameSink, VideoSourceLink } from './video'
 
 /**
  * Owns one realtime session at a time and keeps it useful: runs tools, keeps the transcript,
@@ -35,7 +36,7 @@ import type { ToolResponseInput } from './tool-calls'
  * for await (const event of runner) if (event.type === 'transcript.delta') print(event.delta)
  * await runner.close()
  */
-export class RealtimeRunner<TContext = unknown> {
+export class RealtimeRunner<TContext = unknown> implements VideoFrameSink {
   readonly model: RealtimeModel
   readonly #engine: RunnerEngine<TContext>
 
@@ -117,11 +118,43 @@ export class RealtimeRunner<TContext = unknown> {
 
   // --- sending --------------------------------------------------------------------------------
   // Each throws `not_connected` when no connection is open or coming. While (re)connecting,
-  // messages are held and sent in order once connected (audio bounded, drop-oldest, counted).
+  // messages are held and sent in order once connected (audio bounded, drop-oldest, counted);
+  // video frames are never held (see `sendVideoFrame`).
 
   /** PCM16 little-endian mono at `model.capabilities.inputSampleRate`. */
   sendAudio(pcm: Uint8Array): void {
     this.#engine.outgoing.send({ type: 'audio.append', pcm })
+  }
+
+  /**
+   * One video frame (JPEG or PNG bytes, e.g. from a `VideoCapture`). Never held for later:
+   * while (re)connecting, or while the socket has more than `maxBufferedVideoBytes` unsent, the
+   * frame is dropped and counted in `video.framesSkipped`, and this returns `false`. Throws
+   * `unsupported` when the model takes no video (`capabilities.video` is `null`), `not_connected`
+   * when no connection is open or coming, and `invalid_video` for bytes that are not the
+   * declared image type.
+   *
+   * @example
+   * const jpeg = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg' })).arrayBuffer())
+   * runner.sendVideoFrame(jpeg, { mimeType: 'image/jpeg' })
+   */
+  sendVideoFrame(frame: Uint8Array, options: VideoFrameOptions): boolean {
+    return this.#engine.video.send(frame, options)
+  }
+
+  /** Whether a video frame sent now would go out: connected, and the socket not behind. */
+  canSendVideo(): boolean {
+    return this.#engine.video.canSend()
+  }
+
+  /**
+   * Registers a video source (a `VideoCapture` does this itself when given the runner as its
+   * sink): its status and skipped frames show in the snapshot's `video`, and the runner stops it
+   * when the session is closed or fails. One source at a time: attaching another stops the
+   * previous one (switching from the camera to the screen).
+   */
+  attachVideo(source: VideoSourceLink): VideoAttachment {
+    return this.#engine.video.attach(source)
   }
 
   /** A user text message. */
@@ -170,7 +203,9 @@ export class RealtimeRunner<TContext = unknown> {
     if (event.type === 'session.update') {
       await this.#engine.updateSession(event.update, event.bridgeMessage)
     } else if (event.type === 'tool.result') this.sendToolResponse(event.result)
-    else this.#engine.outgoing.send(event)
+    else if (event.type === 'video.frame') {
+      this.sendVideoFrame(event.frame, { mimeType: event.mimeType })
+    } else this.#engine.outgoing.send(event)
   }
 
   // --- context mutation -----------------------------------------------------------------------

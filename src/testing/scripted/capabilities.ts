@@ -10,6 +10,7 @@ export const openAILikeCapabilities: ProviderCapabilities = {
   sessionResumption: false,
   responseAfterToolOutputs: true,
   truncation: true,
+  video: { maxFramesPerSecond: 1 },
 }
 
 /** Capabilities that behave like Gemini Live: changes need a resumption, handles resume. */
@@ -22,4 +23,5 @@ export const geminiLikeCapabilities: ProviderCapabilities = {
   sessionResumption: true,
   responseAfterToolOutputs: false,
   truncation: false,
+  video: { maxFramesPerSecond: 1 },
 }

@@ -7,6 +7,7 @@ import type {
   ResponseOptions,
   ServerEvent,
   ToolResult,
+  VideoMimeType,
 } from '../../core/events'
 import type { Scheduler } from '../../core/runner/scheduler'
 import type {
@@ -15,11 +16,14 @@ import type {
   ProviderCapabilities,
   RealtimeSession,
   ServerEventListener,
+  VideoFrameOptions,
 } from '../../core/session'
+import { assertVideoFrame, assertVideoSupported } from '../../core/providers/video-frame'
 
 /** Every call a client made on a scripted session, in order. */
 export type ScriptedCall =
   | { method: 'sendAudio'; pcm: Uint8Array }
+  | { method: 'sendVideoFrame'; frame: Uint8Array; mimeType: VideoMimeType }
   | { method: 'sendText'; text: string }
   | { method: 'sendToolResult'; result: ToolResult }
   | { method: 'commitAudio' }
@@ -63,6 +67,11 @@ export class ScriptedSession implements RealtimeSession {
   /** The config the session was opened with (then each config passed to `mutateContext`). */
   config: RealtimeConfig
   readonly calls: ScriptedCall[] = []
+  /**
+   * What the session reports as unsent transport bytes. A test sets it to simulate a slow link
+   * (the runner skips video frames while it is above its limit).
+   */
+  bufferedAmount = 0
   readonly closed: Promise<DisconnectReason>
   readonly #stream = new EventStream<ServerEvent>()
   readonly #options: ScriptedSessionOptions
@@ -101,6 +110,12 @@ export class ScriptedSession implements RealtimeSession {
 
   sendAudio(pcm: Uint8Array): void {
     this.#record({ method: 'sendAudio', pcm })
+  }
+  /** Checked like a provider does it: `unsupported` without video, `invalid_video` for bad bytes. */
+  sendVideoFrame(frame: Uint8Array, options: VideoFrameOptions): void {
+    assertVideoSupported(this.capabilities, this.provider)
+    assertVideoFrame(frame, options.mimeType)
+    this.#record({ method: 'sendVideoFrame', frame, mimeType: options.mimeType })
   }
   sendText(text: string): void {
     this.#record({ method: 'sendText', text })

@@ -38,7 +38,8 @@ export const GEMINI_DEFAULT_MODEL = 'gemini-2.5-flash-native-audio-preview-09-20
 
 /**
  * Gemini Live: the setup is immutable (a config change needs a resumption), 16 kHz PCM16 in and
- * 24 kHz out, resumption by handle, no `response.create` after tool outputs, no truncation.
+ * 24 kHz out, resumption by handle, no `response.create` after tool outputs, no truncation, and
+ * video as JPEG/PNG frames (the service samples them at 1 frame/s).
  */
 export const GEMINI_CAPABILITIES: ProviderCapabilities = Object.freeze({
   liveContextMutation: false,
@@ -49,4 +50,5 @@ export const GEMINI_CAPABILITIES: ProviderCapabilities = Object.freeze({
   sessionResumption: true,
   responseAfterToolOutputs: false,
   truncation: false,
+  video: Object.freeze({ maxFramesPerSecond: 1 }),
 })

@@ -2,6 +2,7 @@ import { encodeBase64 } from '../../audio/base64'
 import { RealtimeError } from '../../errors'
 import type { ClientEvent, Role } from '../../events'
 import { toolOutputObject } from '../tool-output'
+import { assertVideoFrame } from '../video-frame'
 import type { GeminiClientMessage } from './wire-types'
 
 /** How typed user text is sent. */
@@ -33,6 +34,7 @@ export type GeminiMappableClientEvent = Exclude<
  *
  * - `audio.append` → `realtimeInput.audio {data, mimeType:'audio/pcm;rate=16000'}`; in manual
  *   activity mode an `activityStart` goes first when no activity is open.
+ * - `video.frame` → `realtimeInput.video {data, mimeType:'image/jpeg'|'image/png'}` (base64).
  * - `audio.commit` → `activityEnd` (manual mode), `audioStreamEnd` (automatic mode, AI Studio:
  *   flushes audio the server holds), nothing on Vertex.
  * - `audio.clear` → nothing: Gemini has no input buffer to clear.
@@ -78,6 +80,12 @@ export function toGeminiClientMessages(
       })
       break
     }
+    case 'video.frame':
+      assertVideoFrame(event.frame, event.mimeType)
+      messages.push({
+        realtimeInput: { video: { data: encodeBase64(event.frame), mimeType: event.mimeType } },
+      })
+      break
     case 'audio.commit':
       if (context.manualActivity) {
         if (activityOpen) messages.push({ realtimeInput: { activityEnd: {} } })

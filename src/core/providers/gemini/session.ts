@@ -1,7 +1,12 @@
 import type { RealtimeConfig } from '../../config'
 import { RealtimeError } from '../../errors'
 import type { ClientEvent, ResponseOptions, SeedItem, ToolResult } from '../../events'
-import type { ContextMutationOutcome, DisconnectReason, ProviderCapabilities } from '../../session'
+import type {
+  ContextMutationOutcome,
+  DisconnectReason,
+  ProviderCapabilities,
+  VideoFrameOptions,
+} from '../../session'
 import type { TransportEvent, WebSocketTransport } from '../../transport/websocket-transport'
 import { shortId } from '../ids'
 import { SocketSession } from '../socket-session'
@@ -96,6 +101,11 @@ export class GeminiRealtimeSession extends SocketSession {
 
   sendAudio(pcm: Uint8Array): void {
     this.sendEvent({ type: 'audio.append', pcm })
+  }
+
+  /** `realtimeInput.video`: the model sees the latest frames when it answers. */
+  sendVideoFrame(frame: Uint8Array, options: VideoFrameOptions): void {
+    this.sendEvent({ type: 'video.frame', frame, mimeType: options.mimeType })
   }
 
   /** Sends a user turn. Gemini does not echo it, so the session announces the item itself. */

@@ -90,6 +90,7 @@ export type GeminiClientMessage =
   | {
       realtimeInput:
         | { audio: GeminiBlob }
+        | { video: GeminiBlob }
         | { text: string }
         | { audioStreamEnd: true }
         | { activityStart: Record<string, never> }

@@ -26,7 +26,8 @@ export function openAISampleRate(encoding: AudioEncoding | undefined): number {
 /**
  * OpenAI Realtime over WebSocket: config changes apply in place, 24 kHz PCM16 both ways (8 kHz
  * when a G.711 format is negotiated; a session reports its own rates), no resumption, one
- * `response.create` after tool outputs, and truncation of unheard audio.
+ * `response.create` after tool outputs, truncation of unheard audio, and images as video frames
+ * (each one a conversation item, so at most 1 frame/s).
  *
  * @example
  * openAICapabilities('g711_ulaw').inputSampleRate // 8000
@@ -44,5 +45,6 @@ export function openAICapabilities(
     sessionResumption: false,
     responseAfterToolOutputs: true,
     truncation: true,
+    video: { maxFramesPerSecond: 1 },
   }
 }

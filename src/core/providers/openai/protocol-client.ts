@@ -5,6 +5,7 @@ import type { AudioEncoding } from '../../config'
 import { RealtimeError } from '../../errors'
 import type { ClientEvent, ResponseOptions, Role } from '../../events'
 import { toolOutputText } from '../tool-output'
+import { assertVideoFrame, videoDataUrl } from '../video-frame'
 import type {
   OpenAIClientEvent,
   OpenAIConversationItem,
@@ -24,6 +25,9 @@ export type OpenAIMappableClientEvent = Exclude<
  *   encoded here) → `input_audio_buffer.append`.
  * - `text`: a `conversation.item.create` message item (`input_text` for user and system,
  *   `output_text` for assistant). It does not ask for a response; `session.sendText` does.
+ * - `video.frame`: a user message item with one `input_image` part whose `image_url` is a data
+ *   URL (`data:image/jpeg;base64,…`). No response is requested: the model sees the image with
+ *   the user's next turn.
  * - `tool.result`: `function_call_output` (see `toolOutputText`). No `response.create`: one per
  *   turn, after all outputs, is the runner's job (the crate sent one per output, defect 8.4).
  * - `response.create`: options become `response{instructions, output_modalities, …extra}`;
@@ -42,6 +46,16 @@ export function toOpenAIClientEvent(
       return {
         type: 'input_audio_buffer.append',
         audio: encodeAudio(event.pcm, context.inputFormat),
+      }
+    case 'video.frame':
+      assertVideoFrame(event.frame, event.mimeType)
+      return {
+        type: 'conversation.item.create',
+        item: {
+          type: 'message',
+          role: 'user',
+          content: [{ type: 'input_image', image_url: videoDataUrl(event.frame, event.mimeType) }],
+        },
       }
     case 'audio.commit':
       return { type: 'input_audio_buffer.commit' }

@@ -1,7 +1,12 @@
 import type { AudioEncoding, RealtimeConfig } from '../../config'
 import { RealtimeError } from '../../errors'
 import type { ClientEvent, ResponseOptions, SeedItem, ServerEvent, ToolResult } from '../../events'
-import type { ContextMutationOutcome, DisconnectReason, ProviderCapabilities } from '../../session'
+import type {
+  ContextMutationOutcome,
+  DisconnectReason,
+  ProviderCapabilities,
+  VideoFrameOptions,
+} from '../../session'
 import type { TransportEvent, WebSocketTransport } from '../../transport/websocket-transport'
 import { shortId } from '../ids'
 import { PcmAligner } from '../pcm-aligner'
@@ -19,6 +24,8 @@ import type { OpenAIClientEvent, OpenAISessionConfig } from './wire-types'
 const REMEMBERED_EVENT_IDS = 512
 /** How many items' received-audio durations are remembered for truncation clamping. */
 const REMEMBERED_ITEMS = 64
+/** How many image items are remembered until the server echoes them. */
+const REMEMBERED_IMAGES = 64
 
 interface PendingUpdate {
   eventId: string
@@ -52,6 +59,7 @@ export class OpenAIRealtimeSession extends SocketSession {
   readonly #frameContext: OpenAIServerContext
   readonly #eventPrefix = `adk_${shortId()}`
   #eventCounter = 0
+  #images = 0
   readonly #sentTypes = new Map<string, string>()
   readonly #pendingUpdates: PendingUpdate[] = []
   readonly #receivedMs = new Map<string, number>()
@@ -60,6 +68,8 @@ export class OpenAIRealtimeSession extends SocketSession {
   #ready = false
   /** Items this session created to re-seed earlier conversation (`initialize`). */
   readonly #seedIds = new Set<string>()
+  /** Image items (video frames) whose echo has not arrived yet. */
+  readonly #imageIds = new Set<string>()
   #providerSessionId: string | undefined
   #lastError: RealtimeError | undefined
 
@@ -112,6 +122,15 @@ export class OpenAIRealtimeSession extends SocketSession {
     this.sendEvent({ type: 'audio.append', pcm })
   }
 
+  /**
+   * A user item holding the frame as an `input_image`. It carries our own id, so its echo
+   * (`conversation.item.added`) is passed on as a `raw` event and never becomes an empty user
+   * message in the transcript.
+   */
+  sendVideoFrame(frame: Uint8Array, options: VideoFrameOptions): void {
+    this.sendEvent({ type: 'video.frame', frame, mimeType: options.mimeType })
+  }
+
   /** Adds a user message and asks for a response. */
   sendText(text: string): void {
     this.sendEvent({ type: 'text', text, role: 'user' })
@@ -160,9 +179,18 @@ export class OpenAIRealtimeSession extends SocketSession {
         'session.update is a runner intent: call runner.updateSession() or session.mutateContext()',
       )
     }
-    this.#send(
-      toOpenAIClientEvent(event, { inputFormat: this.#applied.inputAudioFormat ?? 'pcm16' }),
-    )
+    const message = toOpenAIClientEvent(event, {
+      inputFormat: this.#applied.inputAudioFormat ?? 'pcm16',
+    })
+    if (event.type === 'video.frame' && message.type === 'conversation.item.create') {
+      const id = `${this.#eventPrefix}_img_${++this.#images}`
+      message.item.id = id
+      this.#imageIds.add(id)
+      if (this.#imageIds.size > REMEMBERED_IMAGES) {
+        this.#imageIds.delete(this.#imageIds.values().next().value as string)
+      }
+    }
+    this.#send(message)
   }
 
   /** Sends only the changed fields (always with `session.type`) and waits for the server. */
@@ -204,6 +232,15 @@ export class OpenAIRealtimeSession extends SocketSession {
   #route(event: ServerEvent): void {
     if (event.type === 'item.added' && this.#seedIds.has(event.itemId)) {
       this.emit({ ...event, seeded: true })
+      return
+    }
+    if (event.type === 'item.added' && this.#imageIds.delete(event.itemId)) {
+      this.emit({
+        type: 'raw',
+        provider: 'openai',
+        frameType: 'conversation.item.added',
+        data: event,
+      })
       return
     }
     if (event.type === 'raw' && event.frameType === 'session.created') {
