@@ -17,6 +17,8 @@ import type { AudioRunner, MicrophonePermission, RealtimeAudio, RealtimeAudioSta
  */
 export function createRealtimeAudio(options: BrowserAudioOptions = {}): RealtimeAudio {
   const listeners = new Set<() => void>()
+  /** The runner's subscription to the speakers (`PlaybackController.onPlayingChange`). */
+  const playingListeners = new Set<(playing: boolean) => void>()
   const micOptions = options.microphone === false ? undefined : options.microphone
   let muted = micOptions?.muted ?? false
   let deviceId = micOptions?.deviceId
@@ -68,9 +70,13 @@ export function createRealtimeAudio(options: BrowserAudioOptions = {}): Realtime
     const next = createBrowserAudio({ ...options, microphone })
     const offRunner = runner === undefined ? undefined : next.attach(runner)
     const offState = next.subscribe(update)
+    const offPlaying = next.player.onPlayingChange((playing) => {
+      for (const listener of [...playingListeners]) listener(playing)
+    })
     unbind = () => {
       offRunner?.()
       offState()
+      offPlaying()
     }
     engine = next
     return next
@@ -98,6 +104,11 @@ export function createRealtimeAudio(options: BrowserAudioOptions = {}): Realtime
     playback: {
       interrupt: () => engine?.playback.interrupt() ?? null,
       isPlaying: () => engine?.playback.isPlaying?.() ?? false,
+      // Whichever engine is current: the store's agentSpeaking follows the speakers.
+      onPlayingChange(listener) {
+        playingListeners.add(listener)
+        return () => playingListeners.delete(listener)
+      },
     },
     attach(target) {
       runner = target
