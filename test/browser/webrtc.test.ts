@@ -7,13 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMockBrain, createMockRealtimeServer } from '../../src/testing'
 import type { MockBrain, MockRealtimeServer } from '../../src/testing'
-import { describeProblems, useChromium } from './support/chromium'
+import { describeProblems, useChromium, type ChromiumSession } from './support/chromium'
 import {
   openHarness,
   startHarnessServers,
   type HarnessServers,
   type OpenHarness,
 } from './support/harness'
+import { speechThenSilenceWav } from './support/padded-wav'
 import { silentWav } from './support/speech-wav'
 
 type Events = Array<{ type: string; responseId?: string; source?: string; cancelled?: boolean }>
@@ -42,10 +43,12 @@ afterAll(async () => {
   await servers?.close()
 })
 
-const chromium = useChromium(async () => ({ fakeAudioCaptureWav: await silentWav(3) }))
+let chromium: { get(): ChromiumSession } | undefined
 
 async function connected(): Promise<OpenHarness> {
-  if (servers === undefined || mock === undefined) throw new Error('servers not started')
+  if (servers === undefined || mock === undefined || chromium === undefined) {
+    throw new Error('servers not started')
+  }
   const h = await openHarness(chromium.get(), servers.plain)
   await h.call('setup', { baseUrl: mock.url, apiKey: 'ek_test' })
   expect(await h.call('connect')).toBe('connected')
@@ -64,6 +67,12 @@ function callFramesIn(): string[] {
 }
 
 describe('OpenAI over WebRTC against the mock SDP endpoint', () => {
+  // A silent microphone: the mock's VAD never hears a spoken turn here.
+  const browser = useChromium(async () => ({ fakeAudioCaptureWav: await silentWav(3) }))
+  beforeAll(() => {
+    chromium = browser
+  })
+
   it('should connect, run a text turn over the data channel and play the answer', async () => {
     reply = 'It is sunny in Paris today.'
     brain!.timing.chunkIntervalMs = 0
@@ -163,6 +172,38 @@ describe('OpenAI over WebRTC against the mock SDP endpoint', () => {
       await mock!.log.closed(call.id)
       expect(h.problems, describeProblems(h.problems)).toEqual([])
     } finally {
+      await h.page.close()
+    }
+  })
+})
+
+describe('a spoken turn over WebRTC', () => {
+  // Speech, then silence: the microphone track (PCMU RTP) reaches the mock's input buffer.
+  const browser = useChromium(async () => ({
+    fakeAudioCaptureWav: await speechThenSilenceWav('Hello, what is the weather in Paris today', 9),
+  }))
+  beforeAll(() => {
+    chromium = browser
+  })
+
+  it('should send the microphone as RTP that the mock VAD hears as a turn, and answer it', async () => {
+    reply = 'It is sunny.'
+    brain!.timing.chunkIntervalMs = 0
+    const h = await connected()
+    try {
+      const events = await h.until<Events>('events', (e) => has(e, 'outputAudio.stopped'), {
+        timeoutMs: 30_000,
+      })
+      const types = events.map((e) => e.type)
+      expect(types.indexOf('speech.started')).toBeGreaterThanOrEqual(0)
+      expect(types.indexOf('speech.started')).toBeLessThan(types.indexOf('speech.stopped'))
+      expect(types.indexOf('speech.stopped')).toBeLessThan(types.indexOf('response.started'))
+      // No audio events on the data channel either way: the audio was media.
+      expect(callFramesIn()).not.toContain('input_audio_buffer.append')
+      expect(types).not.toContain('audio.delta')
+      expect(h.problems, describeProblems(h.problems)).toEqual([])
+    } finally {
+      await h.call('close')
       await h.page.close()
     }
   })

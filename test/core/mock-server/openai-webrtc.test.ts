@@ -28,7 +28,7 @@ interface Call {
 
 async function call(
   url: string,
-  init: { key?: string; form?: Record<string, unknown> } = {},
+  init: { key?: string; form?: Record<string, unknown>; listenOnly?: boolean } = {},
 ): Promise<Call | Response> {
   const peer = new RTCPeerConnection({
     codecs: {
@@ -44,8 +44,11 @@ async function call(
   })
   peers.push(peer)
   const channel = peer.createDataChannel('oai-events')
-  const transceiver = peer.addTransceiver('audio', { direction: 'sendrecv' })
-  transceiver.sender.replaceTrack(new MediaStreamTrack({ kind: 'audio' }))
+  const transceiver = peer.addTransceiver('audio', {
+    direction: init.listenOnly === true ? 'recvonly' : 'sendrecv',
+  })
+  if (init.listenOnly !== true)
+    transceiver.sender.replaceTrack(new MediaStreamTrack({ kind: 'audio' }))
   const packets: number[] = []
   peer.onTrack.subscribe((track) =>
     track.onReceiveRtp.subscribe((rtp) => {
@@ -163,6 +166,18 @@ describe('mock server: POST /v1/realtime/calls', () => {
     }
     const heard = retrieved.item.content[0]!.transcript.split(' ').length
     expect(heard).toBeLessThan(14)
+  })
+
+  it('should send the answer to a browser that only listens (no microphone)', async () => {
+    server = await createMockRealtimeServer({
+      brain: createMockBrain({ respond: () => ({ type: 'message', text: 'Just listen.' }) }),
+    })
+    const placed = await call(server.url, { listenOnly: true })
+    if (placed instanceof Response) throw new Error(`refused: ${placed.status}`)
+    expect(placed.peer.getTransceivers()[0]?.currentDirection).toBe('recvonly')
+    placed.channel.send(JSON.stringify({ type: 'response.create' }))
+    await until(() => types(placed).includes('output_audio_buffer.stopped'), 'the audio to play')
+    expect(Math.max(...placed.packets)).toBeGreaterThan(0.01)
   })
 
   it('should take the multipart form with a session, and refuse bad keys and sessions', async () => {

@@ -191,6 +191,15 @@ export class WebRTCCalls {
     }, OPEN_DEADLINE_MS)
     deadline.unref?.()
 
+    let session: OpenAISession | undefined
+    // Subscribed before the offer is applied: werift announces the browser's track while it is.
+    const microphone = new RtpAudioIn((pcm) => session?.appendInputAudio(pcm))
+    pc.onTrack.subscribe((track) => {
+      if (track.kind !== 'audio') return
+      track.onReceiveRtp.subscribe((rtp) => {
+        if (rtp.header.payloadType === 0) microphone.receive(rtp.payload)
+      })
+    })
     try {
       await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp })
     } catch (error) {
@@ -209,17 +218,12 @@ export class WebRTCCalls {
       })
       outgoing.writeRtp(new werift.RtpPacket(header, Buffer.from(payload)))
     }
-    let session: OpenAISession | undefined
     if (transceiver !== undefined) {
       await transceiver.sender.replaceTrack(outgoing)
-      const receives = transceiver.direction === 'sendrecv' || transceiver.direction === 'recvonly'
-      transceiver.setDirection(receives ? 'sendrecv' : 'sendonly')
-      const microphone = new RtpAudioIn((pcm) => session?.appendInputAudio(pcm))
-      transceiver.onTrack.subscribe((track) =>
-        track.onReceiveRtp.subscribe((rtp) => {
-          if (rtp.header.payloadType === 0) microphone.receive(rtp.payload)
-        }),
-      )
+      // Send the answer's audio; receive the microphone unless the browser only listens.
+      const sends =
+        transceiver.offerDirection === 'sendrecv' || transceiver.offerDirection === 'sendonly'
+      transceiver.setDirection(sends ? 'sendrecv' : 'sendonly')
     }
     pc.onDataChannel.subscribe((channel) => {
       if (channel.label !== 'oai-events' || wire !== undefined) return

@@ -27,8 +27,8 @@ export interface WeriftTrack {
 export interface WeriftTransceiver {
   readonly kind: string
   readonly sender: { replaceTrack(track: WeriftTrack | null): Promise<void> }
-  readonly onTrack: WeriftEvent<[WeriftTrack]>
-  readonly direction: string
+  /** The direction the remote offered (`recvonly` from a listen-only browser). */
+  readonly offerDirection: string
   setDirection(direction: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive'): void
 }
 
@@ -37,6 +37,8 @@ export interface WeriftPeerConnection {
   readonly localDescription: { sdp: string } | null
   readonly onDataChannel: WeriftEvent<[WeriftDataChannel]>
   readonly connectionStateChange: WeriftEvent<[string]>
+  /** Remote tracks, announced while the offer is applied. */
+  readonly onTrack: WeriftEvent<[WeriftTrack]>
   setRemoteDescription(description: { type: 'offer'; sdp: string }): Promise<void>
   createAnswer(): Promise<{ type: string; sdp: string }>
   setLocalDescription(description: { type: string; sdp: string }): Promise<unknown>
@@ -56,13 +58,14 @@ let loading: Promise<WeriftModule> | undefined
 
 /** Imports werift once; rejects when it is not installed. */
 export function loadWerift(): Promise<WeriftModule> {
-  // A variable specifier: bundlers must not pull werift into builds that never place a call.
+  // Never followed by a bundler (the magic comments; the specifier is a variable): builds that
+  // never place a call must not need werift. In Node it resolves like any dependency.
   const specifier = 'werift'
-  loading ??= (import(/* @vite-ignore */ specifier) as Promise<WeriftModule>).catch(
-    (error: unknown) => {
-      loading = undefined
-      throw error
-    },
-  )
+  loading ??= (
+    import(/* @vite-ignore */ /* webpackIgnore: true */ specifier) as Promise<WeriftModule>
+  ).catch((error: unknown) => {
+    loading = undefined
+    throw error
+  })
   return loading
 }
