@@ -80,6 +80,8 @@ export class SoakRun {
       // The ledger keeps what the invariants need; the raw frames can go.
       this.test.server.log.clear()
     }
+    // A last turn: whatever the final fault was, the conversation must go on after it.
+    await this.test.say('Thank you, goodbye.')
   }
 
   /** Waits for a settled session; reconnects like an app would after a failure. */
