@@ -158,6 +158,9 @@ describe('go-away', () => {
     await test.say('What did I say?')
     expect(test.lastReply()).toBe('You said: My name is Ada.')
     expect(test.recorder.ofType('disconnected')[0]?.reason.code).toBe(1001)
+    expect(test.recorder.errorEvents.map(({ error }) => error)).toMatchObject([
+      { code: 'server_error', providerCode: 'session_expired' },
+    ])
     await finishCase(test, { errors: ['server_error'] })
   })
 })

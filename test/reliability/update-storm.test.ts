@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { isRealtimeError } from '../../src/core'
 import { providers } from './support/fixtures'
 import { ReliabilityCase } from './support/harness'
 import { finishCase } from './support/invariants'
@@ -52,5 +53,35 @@ describe.each(providers)('%s: a storm of 50 context updates during one response'
       expect(test.server.log.connections).toHaveLength(1)
     }
     await finishCase(test)
+  })
+})
+
+describe('openai: a refused context update', () => {
+  it('is visible as failed, rolled back, and the last applied update still wins', async () => {
+    const test = await ReliabilityCase.start({ provider: 'openai' })
+    await test.connect()
+    await test.say('Hello.')
+    test.recorder.update(test.runner, 'Be cheerful.', 'Cheer up.')
+    await test.settle()
+    // Once the assistant has spoken, OpenAI refuses a voice change (cannot_update_voice).
+    const { record, done } = test.recorder.update(test.runner, undefined, 'New voice.', {
+      voice: 'cedar',
+    })
+    await done
+    await test.quiet()
+    expect(record.status).toBe('rejected')
+    const error = record.error
+    expect(isRealtimeError(error, 'update_rejected')).toBe(true)
+    expect(error).toMatchObject({ providerCode: 'cannot_update_voice' })
+    // Visible: the error event and the store; rolled back: the canonical config keeps its voice.
+    expect(test.recorder.errorEvents.map((event) => event.error)).toContain(error)
+    test.store.flush()
+    expect(test.store.getState().lastError).toBe(error)
+    expect(test.runner.config.voice).toBeUndefined()
+    expect(test.runner.config.instruction).toBe('Be cheerful.')
+    const sent = [...test.ledger.connections.values()].flatMap((c) => c.userTexts)
+    expect(sent).not.toContain('New voice.')
+    await test.say('Still cheerful?')
+    await finishCase(test, { errors: ['update_rejected'] })
   })
 })

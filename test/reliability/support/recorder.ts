@@ -6,6 +6,7 @@ import type {
   RealtimeStore,
   RealtimeStoreState,
   RunnerEvent,
+  RunnerSessionUpdate,
   RunnerSnapshot,
   UpdateSessionResult,
 } from '../../../src/core'
@@ -122,6 +123,7 @@ export class Recorder {
     runner: RealtimeRunner,
     instruction: string | undefined,
     bridgeMessage?: string,
+    extra: Omit<RunnerSessionUpdate, 'instruction'> = {},
   ): { record: UpdateRecord; done: Promise<void> } {
     const record: UpdateRecord = {
       index: this.updates.length,
@@ -130,7 +132,7 @@ export class Recorder {
       status: 'pending',
     }
     this.updates.push(record)
-    const delta = instruction === undefined ? {} : { instruction }
+    const delta = instruction === undefined ? extra : { ...extra, instruction }
     const done = runner
       .updateSession(delta, bridgeMessage === undefined ? {} : { bridgeMessage })
       .then(
