@@ -44,7 +44,7 @@ export type {
 export { createMockRealtimeServer } from './mock-server/server'
 export type { MockRealtimeServer, MockConnectionHandle } from './mock-server/server'
 export type { MockRealtimeServerOptions, Acceptor } from './mock-server/options'
-export { createMockBrain, describeResult } from './mock-server/brain'
+export { createMockBrain, describeResult, describeFrame } from './mock-server/brain'
 export type {
   MockBrain,
   MockBrainOptions,
@@ -57,6 +57,15 @@ export type {
   BrainIntent,
   Synthesize,
 } from './mock-server/brain'
+export {
+  readVideoFrame,
+  colorName,
+  colorStats,
+  hexColor,
+  ImageError,
+  DEFAULT_VIDEO_FRAME_LIMITS,
+} from './mock-server/video/image'
+export type { MockVideoFrame, ColorName, Rgb, VideoFrameLimits } from './mock-server/video/image'
 export { createSpeechSynthesizer } from './mock-server/synth'
 export type { SpeechSynthesizerOptions } from './mock-server/synth'
 export type {

@@ -1,5 +1,6 @@
 import { createSpeechSynthesizer, type Synthesize } from './synth'
 import { matchToolCalls, type BrainIntent, type BrainTool, type BrainToolCall } from './intents'
+import type { MockVideoFrame } from './video/image'
 
 export type { BrainIntent, BrainTool, BrainToolCall } from './intents'
 export type { Synthesize } from './synth'
@@ -22,6 +23,11 @@ export interface BrainContext {
   tools: readonly BrainTool[]
   /** OpenAI `tool_choice`; Gemini always `auto`. */
   toolChoice: 'auto' | 'none' | 'required' | { name: string }
+  /**
+   * The latest video frame the user sent (Gemini `realtimeInput.video`, OpenAI an `input_image`
+   * item): its size and colours. Absent before the first frame.
+   */
+  video?: MockVideoFrame
 }
 
 export type BrainReply =
@@ -69,8 +75,10 @@ const DEFAULT_TRANSCRIPT = 'Hello there.'
  * The default reply logic, in order:
  * 1. After tool results: answer from them ("It is foggy and 12 degrees in London.").
  * 2. "what did I say" → repeat the previous user turn (shows that a resumed session kept its history).
- * 3. A tool intent (see `intents.ts`): "weather in Paris" → `get_weather {"city":"Paris"}`.
- * 4. Otherwise echo: "Sure. You said: …".
+ * 3. "what do you see" → the latest video frame's size and dominant colour ("I see a 768 by 432
+ *    picture. It is mostly blue."), which shows a frame arrived intact.
+ * 4. A tool intent (see `intents.ts`): "weather in Paris" → `get_weather {"city":"Paris"}`.
+ * 5. Otherwise echo: "Sure. You said: …".
  *
  * @example
  * const brain = createMockBrain({
@@ -129,6 +137,9 @@ function defaultReply(
       text: previous ? `You said: ${previous}` : 'You have not said anything before this.',
     }
   }
+  if (/\bwhat (?:do|can) you see\b|\bwhat am i showing\b/i.test(text)) {
+    return { type: 'message', text: describeFrame(context.video) }
+  }
   const calls = toolCallsFor(context, text, intents)
   if (calls.length > 0) return { type: 'toolCalls', calls }
   if (text === '') return { type: 'message', text: 'Hello! How can I help you today?' }
@@ -149,6 +160,15 @@ function toolCallsFor(
   const forced =
     toolChoice === 'required' || typeof toolChoice === 'object' ? allowed[0] : undefined
   return forced ? [{ name: forced.name, args: {} }] : []
+}
+
+/** What the mock "sees" in a frame: its size and the colour covering most of it. */
+export function describeFrame(frame: MockVideoFrame | undefined): string {
+  if (frame === undefined) return 'I cannot see anything: no video has arrived.'
+  const size = `I see a ${frame.width} by ${frame.height} picture.`
+  return frame.dominantColor === null
+    ? `${size} I cannot make out its colours.`
+    : `${size} It is mostly ${frame.dominantColor}.`
 }
 
 /** A tool result as one sentence: strings (or JSON strings holding strings) as they are. */

@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws'
 import type { MockClock } from './clock'
 import type { FaultController, MockCloseSpec } from './faults'
 import type { MockConnectionRecord, MockProtocol, MockServerLog } from './log'
+import { throttleReads } from './read-throttle'
 
 /**
  * One accepted WebSocket, as the protocol sessions see it: send JSON (logged, delayed or dropped
@@ -71,6 +72,8 @@ export class WireConnection {
   #inflight = 0
   #dropWhenFlushed = false
   #closeListeners: Array<(code: number, reason: string) => void> = []
+  /** Ends a `throttleReads` fault in effect. */
+  #unthrottle: (() => void) | undefined
 
   constructor(ws: WebSocket, options: WireConnectionOptions) {
     this.#ws = ws
@@ -83,8 +86,12 @@ export class WireConnection {
     // A client that sends an invalid frame makes `ws` emit an error; the socket then closes
     // (1002/1007/1009) and the close handler below reports it. Without a listener it would throw.
     ws.on('error', () => {})
+    const offInjected = options.faults.onInjected(() => this.#throttle())
+    this.#throttle()
     ws.on('close', (code: number, reason: Buffer) => {
       this.#closing = true
+      offInjected()
+      this.#unthrottle?.()
       this.#clearQueue()
       options.record.close ??= { code, reason: reason.toString(), initiatedBy: 'client' }
       options.log.connectionClosed(options.record)
@@ -199,6 +206,14 @@ export class WireConnection {
       bytes: typeof frame.data === 'string' ? Buffer.byteLength(frame.data) : frame.data.length,
     })
     this.faults.frameSent()
+  }
+
+  /** Applies a `throttleReads` fault (scripted or injected). */
+  #throttle(): void {
+    const spec = this.faults.takeReadThrottle()
+    if (spec === undefined || this.#closing) return
+    this.#unthrottle?.()
+    this.#unthrottle = throttleReads(this.#options.socket, this.clock, spec)
   }
 
   #schedule(): void {

@@ -34,6 +34,13 @@ export type MockFault =
   | { type: 'goAway'; timeLeftMs: number; afterFrames?: number }
   /** Answer client pings only after `delayMs` (Gemini pongs were measured at 8–30 s). */
   | { type: 'slowPings'; delayMs: number }
+  /**
+   * Read what the client sends at most `bytesPerSecond` fast, for `durationMs` (default: until
+   * the connection ends): a slow uplink. The mock stops reading its socket in between, so TCP
+   * pushes back and the client's `bufferedAmount` grows once the operating system's buffers
+   * (a few MB on loopback) are full. WebSocket connections only.
+   */
+  | { type: 'throttleReads'; bytesPerSecond: number; durationMs?: number }
 
 export interface MockCloseSpec {
   code: number
@@ -78,6 +85,7 @@ export class FaultController {
   #target: FaultTarget | undefined
   #framesSent = 0
   #audioChunks = 0
+  readonly #injected = new Set<() => void>()
 
   constructor(faults: readonly MockFault[]) {
     this.#pending = [...faults]
@@ -91,6 +99,21 @@ export class FaultController {
   inject(fault: MockFault): void {
     this.#pending.push(fault)
     this.#fireDue()
+    for (const listener of [...this.#injected]) listener()
+  }
+
+  /** Called after every run-time `inject` (for faults the connection applies itself). */
+  onInjected(listener: () => void): () => void {
+    this.#injected.add(listener)
+    return () => this.#injected.delete(listener)
+  }
+
+  /** Consumes a `throttleReads` fault if there is one. */
+  takeReadThrottle(): { bytesPerSecond: number; durationMs?: number } | undefined {
+    const index = this.#pending.findIndex((fault) => fault.type === 'throttleReads')
+    if (index < 0) return undefined
+    const [fault] = this.#pending.splice(index, 1)
+    return fault?.type === 'throttleReads' ? fault : undefined
   }
 
   /** How long to hold back a frame of this kind. */

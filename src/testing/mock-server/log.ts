@@ -24,6 +24,8 @@ export interface MockFrame {
   readonly message: unknown
   readonly binary: boolean
   readonly bytes: number
+  /** When the mock sent the frame, or read it from the socket: ms on the server's clock. */
+  readonly at: number
 }
 
 export interface MockConnectionRecord {
@@ -53,14 +55,17 @@ export class MockServerLog {
   readonly #closeWaiters = new Map<string, Array<(record: MockConnectionRecord) => void>>()
   readonly #finished = new Set<string>()
   readonly #maxFrames: number
+  readonly #now: () => number
   #nextSeq = 0
 
   /**
    * @param maxFrames - frames kept; the oldest are forgotten beyond it, so a long-running mock
    * (the CLI, the demo) does not grow without bound. Default: keep everything.
+   * @param now - the clock that stamps `at` (the server passes its own).
    */
-  constructor(maxFrames = Number.POSITIVE_INFINITY) {
+  constructor(maxFrames = Number.POSITIVE_INFINITY, now: () => number = () => Date.now()) {
     this.#maxFrames = maxFrames
+    this.#now = now
   }
 
   /** All frames of all connections, in order. */
@@ -154,8 +159,8 @@ export class MockServerLog {
   }
 
   /** @internal */
-  record(frame: Omit<MockFrame, 'seq'>): MockFrame {
-    const logged: MockFrame = { ...frame, seq: this.#nextSeq++ }
+  record(frame: Omit<MockFrame, 'seq' | 'at'>): MockFrame {
+    const logged: MockFrame = { ...frame, seq: this.#nextSeq++, at: this.#now() }
     this.#frames.push(logged)
     // Trim in batches so a full log does not pay a shift on every frame.
     if (this.#frames.length > this.#maxFrames * 1.25) {

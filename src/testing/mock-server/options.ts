@@ -38,6 +38,11 @@ export interface MockRealtimeServerOptions {
   maxLoggedFrames?: number
   /** Negotiate `permessage-deflate` when the client offers it, as the services do. Default true. */
   perMessageDeflate?: boolean
+  /**
+   * Limits on video frames (Gemini `realtimeInput.video`, OpenAI `input_image`): a frame over
+   * them is refused like a malformed one. Defaults: 2 MiB encoded, 16 megapixels.
+   */
+  video?: { maxFrameBytes?: number; maxPixels?: number }
   openai?: {
     /** Accepted `?model=` values. Default: any name containing `realtime` or `gpt-audio`. */
     models?: Acceptor

@@ -74,7 +74,7 @@ export async function createMockRealtimeServer(
 ): Promise<MockRealtimeServer> {
   const clock = options.clock ?? systemClock
   const seed = options.seed ?? 1
-  const log = new MockServerLog(options.maxLoggedFrames)
+  const log = new MockServerLog(options.maxLoggedFrames, () => clock.now())
   const context: ServerContext = {
     options,
     brain: options.brain ?? createMockBrain(),

@@ -57,13 +57,32 @@ export function audioChunksOf(
       throw new CloseWith(geminiClose.invalidArgument)
     }
     const rate = declaredRate(chunk.mimeType)
-    // Images sent as media chunks (video frames) are accepted and ignored.
+    // Images sent as media chunks are video frames (see `videoChunksOf`).
     if (rate === undefined) return []
     try {
       return [{ pcm: decodeAudio(chunk.data), rate }]
     } catch {
       throw new CloseWith(geminiClose.invalidArgument)
     }
+  })
+}
+
+/** The images of `video` and legacy `mediaChunks` (`image/*` chunks), as sent: base64 and type. */
+export function videoChunksOf(
+  input: Record<string, unknown>,
+): Array<{ data: unknown; mimeType: unknown }> {
+  const chunks = [
+    ...(Array.isArray(input.mediaChunks) ? input.mediaChunks : []).filter(
+      (chunk) =>
+        isRecord(chunk) &&
+        typeof chunk.mimeType === 'string' &&
+        chunk.mimeType.startsWith('image/'),
+    ),
+    ...(input.video === undefined ? [] : [input.video]),
+  ]
+  return chunks.map((chunk) => {
+    if (!isRecord(chunk)) throw new CloseWith(geminiClose.invalidArgument)
+    return { data: chunk.data, mimeType: chunk.mimeType }
   })
 }
 

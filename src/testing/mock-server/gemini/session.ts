@@ -18,11 +18,15 @@ import {
   duration,
   realtimeInputOf,
   toolResponsesOf,
+  videoChunksOf,
 } from './messages'
 import { normalizeKeys } from './normalize'
 import type { SessionRecord } from './resumption'
 import { isSetup, readSetup, type GeminiSetup } from './setup'
 import { GeminiTurn, type TurnHost } from './turn'
+import { ImageError, type MockVideoFrame } from '../video/image'
+import { VideoInput } from '../video/input'
+import { videoLimits } from '../video/limits'
 
 type GeminiRoute = Extract<Route, { protocol: 'gemini' }>
 
@@ -44,6 +48,7 @@ export class GeminiSession implements TurnHost, FaultTarget {
   #clientMessages = 0
   #spokenTurns = 0
   #timers: unknown[] = []
+  readonly #video: VideoInput
 
   constructor(
     conn: WireConnection,
@@ -57,6 +62,7 @@ export class GeminiSession implements TurnHost, FaultTarget {
     this.#route = route
     this.#headers = headers
     this.#ids = new IdFactory(seed)
+    this.#video = new VideoInput(videoLimits(context.options))
     conn.faults.attach(this)
     conn.onMessage((frame) => this.#receive(frame))
     conn.onClose(() => this.#closed())
@@ -76,6 +82,10 @@ export class GeminiSession implements TurnHost, FaultTarget {
   }
   get vertex(): boolean {
     return this.#route.variant === 'vertex'
+  }
+  /** The latest video frame: what the brain "sees". */
+  get video(): MockVideoFrame | undefined {
+    return this.#video.latest
   }
   get setup(): GeminiSetup {
     if (!this.#setup) throw new Error('setup has not been received')
@@ -201,10 +211,21 @@ export class GeminiSession implements TurnHost, FaultTarget {
     const input = this.#input!
     const realtime = realtimeInputOf(value)
     for (const chunk of audioChunksOf(realtime)) this.#onInput(input.audio(chunk.pcm, chunk.rate))
+    for (const chunk of videoChunksOf(realtime)) this.#onVideo(chunk.data, chunk.mimeType)
     if (realtime.activityStart !== undefined) this.#onInput(input.activityStart())
     if (realtime.activityEnd !== undefined) this.#onInput(input.activityEnd())
     if (realtime.audioStreamEnd === true) this.#onInput(input.streamEnd())
     if (typeof realtime.text === 'string') this.#userText(realtime.text)
+  }
+
+  /** A frame that is not a decodable JPEG/PNG within the limits closes the socket, as the service does. */
+  #onVideo(data: unknown, mimeType: unknown): void {
+    try {
+      this.#video.receive(data, mimeType)
+    } catch (error) {
+      if (error instanceof ImageError) throw new CloseWith(geminiClose.invalidArgument)
+      throw error
+    }
   }
 
   #onInput(events: InputEvent[]): void {

@@ -5,6 +5,7 @@ import type { BrainMessage, BrainToolCall, MockBrain } from '../brain'
 import { wait, type MockClock } from '../clock'
 import type { FaultController } from '../faults'
 import { splitDeltas } from '../openai/transcription'
+import type { MockVideoFrame } from '../video/image'
 import type { GeminiSetup } from './setup'
 
 /**
@@ -23,6 +24,8 @@ export interface TurnHost {
   readonly setup: GeminiSetup
   readonly vertex: boolean
   readonly history: BrainMessage[]
+  /** The latest video frame, if any. */
+  readonly video: MockVideoFrame | undefined
   newCallId(): string
   /** Sends a `sessionResumptionUpdate` when the client asked for them. */
   resumptionPoint(resumable: boolean): void
@@ -107,13 +110,14 @@ export class GeminiTurn {
   }
 
   async #generate(): Promise<void> {
-    const { brain, setup, history } = this.#host
+    const { brain, setup, history, video } = this.#host
     const reply = await brain.reply({
       provider: 'gemini',
       instructions: setup.instructions,
       history: [...history],
       tools: setup.tools,
       toolChoice: 'auto',
+      ...(video === undefined ? {} : { video }),
     })
     if (this.#stopped()) return
     if (!this.#started) {

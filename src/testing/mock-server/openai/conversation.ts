@@ -1,5 +1,6 @@
 import type { BrainMessage } from '../brain'
 import { isRecord } from '../log'
+import type { MockVideoFrame } from '../video/image'
 import { OpenAIRequestError, openaiErrors } from './errors'
 import type { AudioFormat } from './session-config'
 
@@ -14,6 +15,8 @@ export interface StoredItem {
   audio?: { bytes: Uint8Array; format: AudioFormat }
   /** What the mock "heard" in a spoken user item, whether or not transcription is enabled. */
   heard?: string
+  /** What an `input_image` part showed (the last one of the item). */
+  image?: MockVideoFrame
 }
 
 const ROLE_CONTENT: Record<string, readonly string[]> = {
@@ -162,6 +165,15 @@ export class Conversation {
     }
   }
 
+  /** The newest image in the conversation: the video frame the brain "sees". */
+  latestImage(): MockVideoFrame | undefined {
+    for (let i = this.#items.length - 1; i >= 0; i--) {
+      const image = this.#items[i]!.image
+      if (image !== undefined) return image
+    }
+    return undefined
+  }
+
   /** The conversation as the brain sees it. */
   toHistory(): BrainMessage[] {
     return this.#items.flatMap((stored) => historyOf(stored.item, stored.heard))
@@ -186,12 +198,16 @@ export function historyOf(item: Record<string, unknown>, heard?: string): BrainM
   if (item.type !== 'message' || !Array.isArray(item.content)) return []
   const texts: string[] = []
   let spoken = false
+  let images = 0
   for (const part of item.content) {
     if (!isRecord(part)) continue
     if (typeof part.text === 'string') texts.push(part.text)
     else if (typeof part.transcript === 'string') texts.push(part.transcript)
     if (part.type === 'input_audio') spoken = true
+    if (part.type === 'input_image') images++
   }
+  // A video frame is something the user shows, not a turn: the brain sees it as `video`.
+  if (images > 0 && images === item.content.length && heard === undefined) return []
   const text = heard ?? texts.join(' ')
   if (item.role === 'user') return [{ role: 'user', text, spoken }]
   if (item.role === 'assistant') return [{ role: 'assistant', text }]

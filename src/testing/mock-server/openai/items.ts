@@ -2,6 +2,8 @@ import { decodeBase64 } from '../../../core/audio/base64'
 import { bytesToPcm16 } from '../../../core/audio/pcm'
 import { whenReady } from '../clock'
 import { isRecord } from '../log'
+import { DEFAULT_VIDEO_FRAME_LIMITS, ImageError, type VideoFrameLimits } from '../video/image'
+import { VideoInput } from '../video/input'
 import type { CommittedAudio } from './audio-buffer'
 import { Conversation, parseClientItem, type StoredItem } from './conversation'
 import { OpenAIRequestError, openaiErrors } from './errors'
@@ -29,13 +31,16 @@ export interface PlacedItem {
 export class ItemHandlers {
   readonly conversation = new Conversation()
   readonly #host: ItemHost
+  readonly #video: VideoInput
 
-  constructor(host: ItemHost) {
+  constructor(host: ItemHost, videoLimits: VideoFrameLimits = DEFAULT_VIDEO_FRAME_LIMITS) {
     this.#host = host
+    this.#video = new VideoInput(videoLimits)
   }
 
   create(message: Record<string, unknown>): void {
     const stored = parseClientItem(message.item, () => this.#host.newId('item'))
+    this.#readImages(stored)
     if (this.conversation.get(String(stored.item.id))) {
       throw new OpenAIRequestError(
         'item_already_exists',
@@ -141,6 +146,33 @@ export class ItemHandlers {
           },
         }),
       )
+    })
+  }
+
+  /**
+   * Validates each `input_image` (a JPEG or PNG data URL) and remembers what it shows; a bad one
+   * refuses the whole item. The stored item (and so its echo) keeps `<N bytes>` in place of the
+   * image data, so a session streaming frames holds their descriptions, not megabytes of base64.
+   */
+  #readImages(stored: StoredItem): void {
+    const content = Array.isArray(stored.item.content) ? stored.item.content : []
+    content.forEach((part, index) => {
+      if (!isRecord(part) || part.type !== 'input_image') return
+      const param = `item.content[${index}].image_url`
+      if (part.image_url === undefined) throw openaiErrors.missing(param)
+      const match = /^data:(image\/[\w.+-]+);base64,(.*)$/s.exec(String(part.image_url))
+      try {
+        if (!match) throw new ImageError('not a base64 data URL')
+        stored.image = this.#video.receive(match[2], match[1])
+        part.image_url = `data:${match[1]};base64,<${stored.image.bytes} bytes>`
+      } catch (error) {
+        if (!(error instanceof ImageError)) throw error
+        throw new OpenAIRequestError(
+          'invalid_value',
+          `Invalid '${param}'. Expected a base64-encoded JPEG or PNG image (data URL): ${error.message}.`,
+          param,
+        )
+      }
     })
   }
 

@@ -95,6 +95,8 @@ export function responseSettings(options: {
     tools: toBrainTools(response.tools ?? session.tools),
     toolChoice: toolChoiceOf(response.tool_choice ?? session.tool_choice),
   }
+  const image = conversation.latestImage()
+  if (image !== undefined) context.video = image
   const modalities = (response.output_modalities ?? session.output_modalities) as unknown[]
   const maxTokens = response.max_output_tokens ?? session.max_output_tokens
   return {

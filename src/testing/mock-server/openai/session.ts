@@ -6,6 +6,7 @@ import type { ServerContext } from '../context'
 import type { FaultController, FaultTarget, MockCloseSpec } from '../faults'
 import { isRecord, openaiKind } from '../log'
 import { IdFactory } from '../random'
+import { videoLimits } from '../video/limits'
 import type { Conversation } from './conversation'
 import { OPENAI_CLOSE, OpenAIRequestError, openaiErrors } from './errors'
 import { ItemHandlers } from './items'
@@ -91,7 +92,7 @@ export class OpenAISession implements ResponseHost, FaultTarget {
     this.#conn = conn
     this.#context = context
     this.#ids = new IdFactory(seed)
-    this.#items = new ItemHandlers(this)
+    this.#items = new ItemHandlers(this, videoLimits(context.options))
     this.conversation = this.#items.conversation
     const speech: SpeechHost = {
       send: (event) => this.send(event),
