@@ -149,6 +149,18 @@ export type {
   MicrophoneStatus,
 } from './audio/microphone'
 export { listMicrophones, microphoneConstraints } from './audio/microphone-devices'
+
+// --- video in (src/core/video): camera and screen frames ---
+export { VideoCapture } from './video/video-capture'
+export type { VideoCaptureOptions, VideoCaptureSnapshot } from './video/video-capture'
+export { createFrameGrabber } from './video/frame-grabber'
+export type { FrameGrabber, FrameGrabberFactory } from './video/frame-grabber'
+export { createFrameEncoder } from './video/frame-encoder'
+export type { FrameEncoder, FrameEncoderKind, EncodeOptions } from './video/frame-encoder'
+export { FrameTicker } from './video/frame-ticker'
+export { cameraConstraints, listCameras, fitWithin } from './video/video-devices'
+export type { VideoStreamFactory } from './video/video-devices'
+export { videoError } from './video/video-errors'
 export { AudioPlayer } from './audio/player'
 export type { AudioPlayerOptions, InterruptReport, ItemPlayback } from './audio/player'
 export { SharedAudioContext } from './audio/shared-audio-context'
