@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { isRealtimeError } from '../../src/core'
 import { providers } from './support/fixtures'
 import { ReliabilityCase } from './support/harness'
 import { finishCase } from './support/invariants'
+
+// Real sockets on a machine that other suites share: generous bounds, never a measure of speed.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 })
 
 /**
  * A hundred connect/close cycles on one runner, with a conversation turn every tenth cycle and a

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
 import { createMockRealtimeServer } from '../../src/testing'
 import type { MockRealtimeServer } from '../../src/testing'
@@ -8,6 +8,9 @@ import type { Provider } from './support/fixtures'
 import { fuzzParameters, fuzzSeed, sessionFrame } from './support/fuzz'
 import type { WireFrame } from './support/fuzz'
 import { ReliabilityCase } from './support/harness'
+
+// Real sockets on a machine that other suites share: generous bounds, never a measure of speed.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 })
 
 /**
  * The mock server's request handling, fed random and mutated client frames over real sockets
@@ -173,7 +176,7 @@ describe.each(['openai', 'gemini'] as const)('mock server, fuzzed %s client fram
       )
       // The server sees each close a moment after the client does.
       for (let i = 0; i < 1_000 && server.connections().length > 0; i++) {
-        await new Promise((resolve) => setImmediate(resolve))
+        await new Promise((resolve) => setTimeout(resolve, 5))
       }
       expect(server.connections()).toEqual([])
       // Still serving: a clean client completes a turn.

@@ -20,6 +20,9 @@ import { eventProblem, fuzzParameters, fuzzSeed, randomFrame, sessionFrame } fro
 import type { WireFrame } from './support/fuzz'
 import { ReliabilityCase } from './support/harness'
 
+// Real sockets on a machine that other suites share: generous bounds, never a measure of speed.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 })
+
 /**
  * Both providers' parsers and sessions, fed random and mutated server frames (seeded fast-check;
  * the seed is printed and FUZZ_SEED=<n> replays it, FUZZ_RUNS=<n> searches longer). The corpus

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ReliabilityCase } from './support/harness'
 import {
   checkAgreement,
@@ -9,6 +9,9 @@ import {
   checkTypedErrors,
 } from './support/invariants'
 import { storeProblems } from './support/recorder'
+
+// Real sockets on a machine that other suites share: generous bounds, never a measure of speed.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 })
 
 /**
  * The checkers are only worth something if they fail when the thing they guard breaks. Each case

@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
 import { createRelayServer } from '../../src/server'
 import type { RelayLogEntry, RelayServer } from '../../src/server'
 import { createMockRealtimeServer } from '../../src/testing'
 import type { MockRealtimeServer } from '../../src/testing'
+
+// Real sockets on a machine that other suites share: generous bounds, never a measure of speed.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 })
 
 /**
  * The relay's security cases under load: 200 concurrent browser connections (100 OpenAI from

@@ -1,7 +1,10 @@
-import { describe, it } from 'vitest'
+import { describe, it, vi } from 'vitest'
 import { providers } from './support/fixtures'
 import { finishCase } from './support/invariants'
 import { SoakRun, soakErrorCodes } from './support/soak-driver'
+
+// Real sockets on a machine that other suites share: generous bounds, never a measure of speed.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 })
 
 /**
  * The soak: a seeded random session per provider — speech, typing, tool calls, context updates

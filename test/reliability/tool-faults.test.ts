@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { providers } from './support/fixtures'
 import { ReliabilityCase } from './support/harness'
 import { finishCase } from './support/invariants'
+
+// Real sockets on a machine that other suites share: generous bounds, never a measure of speed.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 })
 
 /**
  * Tools that misbehave. Whatever a tool does — take long, take too long, throw, get arguments

@@ -1,4 +1,4 @@
-import { vi } from 'vitest'
+import { onTestFinished, vi } from 'vitest'
 import {
   GeminiRealtimeModel,
   OpenAIRealtimeModel,
@@ -75,6 +75,7 @@ export class ReliabilityCase {
   /** Faults for connections not opened yet, by connection index. */
   readonly #planned = new Map<number, MockFault[]>()
   #closedAtEvent: number | undefined
+  #disposed = false
   /** PCM bytes the runner accepted from `stream()`. */
   audioSent = 0
   /** User text sent with `send()`/`say()`, in order. */
@@ -87,8 +88,27 @@ export class ReliabilityCase {
 
   static async start(options: CaseOptions): Promise<ReliabilityCase> {
     const test = new ReliabilityCase(options.provider)
+    try {
+      // A case that fails half-way still closes its runner and server (outside a test, in a
+      // `beforeAll`, the caller disposes it).
+      onTestFinished(() => test.#abandon())
+    } catch {
+      // Not inside a test.
+    }
     await test.#start(options)
     return test
+  }
+
+  async #abandon(): Promise<void> {
+    if (this.#disposed) return
+    try {
+      await this.runner.close()
+      await this.dispose()
+    } catch {
+      // Started only half-way: close what exists.
+      vi.mocked(console.error).mockRestore?.()
+      await this.server?.close()
+    }
   }
 
   get app(): ClockView {
@@ -169,7 +189,10 @@ export class ReliabilityCase {
       await this.sockets.barrier()
       await nextTurn()
       await nextTurn()
-      if (this.clock.immediates() === 0 && this.#fingerprint() === before) return
+      // Both ends must also agree on what is open: a socket the client has closed may still be
+      // open on the server for an event-loop turn or two.
+      const agreed = this.sockets.count('open') === this.server.connections().length
+      if (this.clock.immediates() === 0 && this.#fingerprint() === before && agreed) return
     }
     throw new Error(`never quiet\n${this.describe()}`)
   }
@@ -357,6 +380,8 @@ export class ReliabilityCase {
 
   /** Stops the store, the recorder and the server. */
   async dispose(): Promise<void> {
+    if (this.#disposed) return
+    this.#disposed = true
     this.store.destroy()
     this.recorder.detach()
     this.ledger.stop()
