@@ -249,6 +249,23 @@ describe('OpenAIWebRTCModel.connect', () => {
     await second.close()
   })
 
+  it('should give the microphone back when connecting is aborted during the prompt', async () => {
+    const stream = new FakeStream()
+    let grant!: (stream: FakeStream) => void
+    const devices = { getUserMedia: () => new Promise<FakeStream>((resolve) => (grant = resolve)) }
+    const { model, pc } = setup({
+      microphone: { mediaDevices: devices as unknown as MediaDevices },
+    })
+    const controller = new AbortController()
+    const connecting = model.connect({}, { signal: controller.signal })
+    await vi.waitFor(() => expect(grant).toBeTypeOf('function'))
+    controller.abort()
+    grant(stream) // the user answers the prompt after the app gave up
+    await expect(connecting).rejects.toMatchObject({ code: 'cancelled' })
+    expect(stream.tracks[0]?.readyState).toBe('ended')
+    expect(pc().connectionState).toBe('closed')
+  })
+
   it('should fail without WebRTC, touching no global at import time', async () => {
     const model = new OpenAIWebRTCModel({ apiKey: 'ek_test' })
     await expect(model.connect({})).rejects.toMatchObject({ code: 'unsupported' })
