@@ -1,7 +1,16 @@
-import * as z from 'zod'
-// The class, not `z.core.$ZodType`: reading `z.core` at run time keeps zod's whole `core`
+// zod/mini, not classic zod: classic schemas carry every method on every instance, so a bundler
+// cannot drop any of them (~40 KB gzip of a browser bundle). Mini schemas are plain functions
+// and checks, tree-shaken to what the config uses. Apps still write their tool schemas with
+// classic zod: both share zod's core, so a classic schema is recognised, converted and parsed.
+import * as z from 'zod/mini'
+// Functions from zod's core by name: reading `z.core` at run time keeps zod's whole `core`
 // namespace, all its locales included (~400 kB), in a browser bundle.
-import { $ZodType } from 'zod/v4/core'
+import { $ZodType, config as zodConfig, globalConfig, toJSONSchema } from 'zod/v4/core'
+import type { $ZodIssue } from 'zod/v4/core'
+import en from 'zod/v4/locales/en.js'
+// Classic zod's `safeParse` by name: it reports a `ZodError` (what `cause` has always been), and
+// alone it brings in classic's error class, not its schemas.
+import { safeParse } from 'zod'
 import { RealtimeError } from './errors'
 
 /**
@@ -25,30 +34,30 @@ export type AudioEncoding = z.infer<typeof audioEncodingSchema>
 export const vadConfigSchema = z.strictObject({
   mode: z.enum(['server_vad', 'semantic_vad', 'none']),
   /** Silence that ends a turn. */
-  silenceDurationMs: z.number().int().min(0).max(10_000).optional(),
+  silenceDurationMs: z.optional(z.number().check(z.int(), z.gte(0), z.lte(10_000))),
   /** Activation threshold, 0 (most sensitive) to 1. */
-  threshold: z.number().min(0).max(1).optional(),
+  threshold: z.optional(z.number().check(z.gte(0), z.lte(1))),
   /** Audio kept before detected speech. */
-  prefixPaddingMs: z.number().int().min(0).max(10_000).optional(),
+  prefixPaddingMs: z.optional(z.number().check(z.int(), z.gte(0), z.lte(10_000))),
   /** Whether user speech interrupts a response in progress (Gemini `activityHandling`). */
-  interruptResponse: z.boolean().optional(),
+  interruptResponse: z.optional(z.boolean()),
   /** Whether the server starts a response when a turn ends (OpenAI `create_response`). */
-  createResponse: z.boolean().optional(),
+  createResponse: z.optional(z.boolean()),
   /** Semantic VAD eagerness (OpenAI). */
-  eagerness: z.enum(['low', 'medium', 'high', 'auto']).optional(),
+  eagerness: z.optional(z.enum(['low', 'medium', 'high', 'auto'])),
   /** OpenAI server VAD `idle_timeout_ms`. */
-  idleTimeoutMs: z.number().int().min(0).optional(),
+  idleTimeoutMs: z.optional(z.number().check(z.int(), z.gte(0))),
   /** Gemini `startOfSpeechSensitivity`. */
-  startSensitivity: z.enum(['high', 'low']).optional(),
+  startSensitivity: z.optional(z.enum(['high', 'low'])),
   /** Gemini `endOfSpeechSensitivity`. */
-  endSensitivity: z.enum(['high', 'low']).optional(),
+  endSensitivity: z.optional(z.enum(['high', 'low'])),
 })
 export type VadConfig = z.infer<typeof vadConfigSchema>
 
 /** Tool names accepted by both providers. */
 const toolNamePattern = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/
 
-function isZodSchema(value: unknown): value is z.core.$ZodType {
+function isZodSchema(value: unknown): value is $ZodType {
   return value instanceof $ZodType
 }
 
@@ -68,8 +77,8 @@ const jsonObjectSchema = z.custom<JsonSchema>(
  * Converts a zod schema to the JSON Schema providers expect. `$schema` is dropped: OpenAI
  * accepts it but Gemini's `parametersJsonSchema` validator does not need it, and it is noise.
  */
-export function toolParametersToJsonSchema(schema: z.core.$ZodType): JsonSchema {
-  const converted = z.toJSONSchema(schema, { unrepresentable: 'any' }) as Record<string, unknown>
+export function toolParametersToJsonSchema(schema: $ZodType): JsonSchema {
+  const converted = toJSONSchema(schema, { unrepresentable: 'any' }) as Record<string, unknown>
   const { $schema: _dropped, ...rest } = converted
   if (rest.type !== 'object') {
     throw new RealtimeError(
@@ -81,33 +90,37 @@ export function toolParametersToJsonSchema(schema: z.core.$ZodType): JsonSchema 
   return rest as JsonSchema
 }
 
-const toolParametersSchema = z
-  .union([z.custom<z.core.$ZodType>(isZodSchema), jsonObjectSchema])
-  .transform((value, context): JsonSchema => {
+const toolParametersSchema = z.pipe(
+  z.union([z.custom<$ZodType>(isZodSchema), jsonObjectSchema]),
+  z.transform((value: $ZodType | JsonSchema, context): JsonSchema => {
     if (!isZodSchema(value)) return value
     try {
       return toolParametersToJsonSchema(value)
     } catch (error) {
-      context.addIssue({
+      context.issues.push({
         code: 'custom',
         message: error instanceof Error ? error.message : String(error),
+        input: value,
       })
       return z.NEVER
     }
-  })
+  }),
+)
 
 /** A function the model may call. `parameters` is JSON Schema or a zod object schema. */
 export const toolDefinitionSchema = z.strictObject({
   name: z
     .string()
-    .regex(
-      toolNamePattern,
-      'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or "_"',
+    .check(
+      z.regex(
+        toolNamePattern,
+        'must be 1-64 letters, digits, "_", "." or "-", starting with a letter or "_"',
+      ),
     ),
-  description: z.string().optional(),
-  parameters: toolParametersSchema.optional(),
+  description: z.optional(z.string()),
+  parameters: z.optional(toolParametersSchema),
   /** Gemini `behavior`: a non-blocking tool lets the model keep talking while it runs. */
-  behavior: z.enum(['blocking', 'non_blocking']).optional(),
+  behavior: z.optional(z.enum(['blocking', 'non_blocking'])),
 })
 /** A tool as written by the app (parameters may be a zod schema). */
 export type ToolDefinitionInput = z.input<typeof toolDefinitionSchema>
@@ -116,78 +129,75 @@ export type ToolDefinition = z.output<typeof toolDefinitionSchema>
 
 export const toolChoiceSchema = z.union([
   z.enum(['auto', 'none', 'required']),
-  z.strictObject({ type: z.literal('function'), name: z.string().min(1) }),
+  z.strictObject({ type: z.literal('function'), name: z.string().check(z.minLength(1)) }),
 ])
 export type ToolChoice = z.infer<typeof toolChoiceSchema>
 
 export const transcriptionConfigSchema = z.strictObject({
   /** e.g. `gpt-4o-mini-transcribe`, `whisper-1` (OpenAI). Gemini picks its own. */
-  model: z.string().min(1).optional(),
+  model: z.optional(z.string().check(z.minLength(1))),
   /** ISO-639-1 hint. */
-  language: z.string().min(2).optional(),
-  prompt: z.string().optional(),
+  language: z.optional(z.string().check(z.minLength(2))),
+  prompt: z.optional(z.string()),
 })
 export type TranscriptionConfig = z.infer<typeof transcriptionConfigSchema>
 
 export const contextWindowCompressionSchema = z.strictObject({
-  triggerTokens: z.number().int().positive().optional(),
-  slidingWindow: z
-    .strictObject({ targetTokens: z.number().int().positive().optional() })
-    .optional(),
+  triggerTokens: z.optional(z.number().check(z.int(), z.positive())),
+  slidingWindow: z.optional(
+    z.strictObject({ targetTokens: z.optional(z.number().check(z.int(), z.positive())) }),
+  ),
 })
 export type ContextWindowCompression = z.infer<typeof contextWindowCompressionSchema>
 
 export const sessionResumptionSchema = z.strictObject({
   /** A resumable handle from the provider; absent on a fresh session. */
-  handle: z.string().min(1).optional(),
+  handle: z.optional(z.string().check(z.minLength(1))),
   /** Vertex only: the server reports which client messages it consumed. */
-  transparent: z.boolean().optional(),
+  transparent: z.optional(z.boolean()),
 })
 export type SessionResumptionConfig = z.infer<typeof sessionResumptionSchema>
 
 const configShape = {
-  model: z.string().min(1).optional(),
+  model: z.optional(z.string().check(z.minLength(1))),
   /** System instructions (the crate's `instruction`). */
-  instruction: z.string().optional(),
-  voice: z.string().min(1).optional(),
+  instruction: z.optional(z.string()),
+  voice: z.optional(z.string().check(z.minLength(1))),
   /** Output modalities. OpenAI GA allows one of them; Gemini native audio allows one. */
-  modalities: z
-    .array(z.enum(['text', 'audio']))
-    .min(1)
-    .optional(),
-  inputAudioFormat: audioEncodingSchema.optional(),
-  outputAudioFormat: audioEncodingSchema.optional(),
-  turnDetection: vadConfigSchema.optional(),
-  tools: z.array(toolDefinitionSchema).optional(),
-  toolChoice: toolChoiceSchema.optional(),
+  modalities: z.optional(z.array(z.enum(['text', 'audio'])).check(z.minLength(1))),
+  inputAudioFormat: z.optional(audioEncodingSchema),
+  outputAudioFormat: z.optional(audioEncodingSchema),
+  turnDetection: z.optional(vadConfigSchema),
+  tools: z.optional(z.array(toolDefinitionSchema)),
+  toolChoice: z.optional(toolChoiceSchema),
   /** Transcribe the user's speech. `{}` uses the provider's default model. */
-  inputAudioTranscription: transcriptionConfigSchema.optional(),
+  inputAudioTranscription: z.optional(transcriptionConfigSchema),
   /** Transcribe the model's speech (Gemini; OpenAI always sends transcripts with audio). */
-  outputAudioTranscription: z.boolean().optional(),
-  temperature: z.number().min(0).max(2).optional(),
+  outputAudioTranscription: z.optional(z.boolean()),
+  temperature: z.optional(z.number().check(z.gte(0), z.lte(2))),
   /** The crate's `max_response_output_tokens`; `'inf'` means no limit (OpenAI). */
-  maxOutputTokens: z.union([z.number().int().positive(), z.literal('inf')]).optional(),
+  maxOutputTokens: z.optional(z.union([z.number().check(z.int(), z.positive()), z.literal('inf')])),
   /** Gemini cached content resource name. */
-  cachedContent: z.string().min(1).optional(),
+  cachedContent: z.optional(z.string().check(z.minLength(1))),
   /**
    * `automatic`: on user speech while the agent is audible, playback stops locally at once and
    * the provider is told how much was heard. `manual`: the app calls `interrupt()`.
    */
-  interruptionDetection: z.enum(['manual', 'automatic']).optional(),
+  interruptionDetection: z.optional(z.enum(['manual', 'automatic'])),
   /** OpenAI `audio.input.noise_reduction`. */
-  noiseReduction: z.enum(['near_field', 'far_field', 'none']).optional(),
+  noiseReduction: z.optional(z.enum(['near_field', 'far_field', 'none'])),
   /** OpenAI `audio.output.speed`. */
-  speed: z.number().min(0.25).max(1.5).optional(),
+  speed: z.optional(z.number().check(z.gte(0.25), z.lte(1.5))),
   /** Gemini `enableAffectiveDialog`. */
-  affectiveDialog: z.boolean().optional(),
+  affectiveDialog: z.optional(z.boolean()),
   /** Gemini `proactivity`. */
-  proactivity: z.strictObject({ proactiveAudio: z.boolean().optional() }).optional(),
+  proactivity: z.optional(z.strictObject({ proactiveAudio: z.optional(z.boolean()) })),
   /** Gemini `contextWindowCompression` (lifts the 15-minute audio session cap). */
-  contextWindowCompression: contextWindowCompressionSchema.optional(),
+  contextWindowCompression: z.optional(contextWindowCompressionSchema),
   /** Gemini `sessionResumption`. The runner keeps `handle` current; apps rarely set it. */
-  sessionResumption: sessionResumptionSchema.optional(),
+  sessionResumption: z.optional(sessionResumptionSchema),
   /** Provider-specific fields merged into the provider's setup/session payload as-is. */
-  extra: z.record(z.string(), z.unknown()).optional(),
+  extra: z.optional(z.record(z.string(), z.unknown())),
 }
 
 export const realtimeConfigSchema = z.strictObject(configShape)
@@ -214,7 +224,7 @@ export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {
   return text
 }
 
-function describeIssue(issue: z.core.$ZodIssue): { path: string; message: string } {
+function describeIssue(issue: $ZodIssue): { path: string; message: string } {
   const base = formatIssuePath(issue.path)
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? ''
@@ -224,12 +234,22 @@ function describeIssue(issue: z.core.$ZodIssue): { path: string; message: string
   return { path: base, message: issue.message }
 }
 
-function parseWith<TSchema extends z.ZodType>(
+/**
+ * Zod's English messages, as classic zod registers them on its first schema: zod/mini leaves
+ * the locale unset ("Invalid input" for everything). An app's own `z.config(...)` locale or
+ * error map, set before or after, wins.
+ */
+export function ensureZodLocale(): void {
+  if (!globalConfig.localeError) zodConfig(en())
+}
+
+function parseWith<TSchema extends $ZodType>(
   schema: TSchema,
   input: unknown,
   what: string,
 ): z.output<TSchema> {
-  const result = schema.safeParse(input)
+  ensureZodLocale()
+  const result = safeParse(schema, input)
   if (result.success) return result.data
   const [first, ...others] = result.error.issues.map(describeIssue)
   const path = first?.path ?? ''

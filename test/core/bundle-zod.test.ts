@@ -10,7 +10,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
  * Reading `z.core` (or using the `z` of `import { z } from 'zod'` as a whole) at run time makes a
  * bundler keep zod's entire namespace, every locale included: ~400 kB minified, ~90 kB gzip of a
  * browser bundle that needs none of it (bench/bundle.ts). The core reads zod's classes and
- * functions by name instead; this pins that down without measuring sizes.
+ * functions by name, and builds its schemas with zod/mini; this pins that down without measuring
+ * sizes.
  */
 describe('the core in a browser bundle', () => {
   it('does not carry zod locales other than the default English one', async () => {
@@ -40,6 +41,14 @@ describe('the core in a browser bundle', () => {
     expect(kept.some((path) => path.includes('zod/v4/core/'))).toBe(true)
     const locales = kept.filter((path) => /zod\/v4\/locales\/(?!en\.js$)/.test(path))
     expect(locales).toEqual([])
+    // The config is built on zod/mini, and JSON-Schema tools are validated without zod: classic
+    // zod's schemas (every method on every instance, ~40 KB gzip) and its JSON Schema → zod
+    // converter stay out. Only classic's error class comes along, as the config error's cause.
+    const classic = kept.filter((path) => path.includes('zod/v4/classic/'))
+    expect(classic.map((path) => path.replace(/.*zod\/v4\/classic\//, '')).sort()).toEqual([
+      'errors.js',
+      'parse.js',
+    ])
   }, 30_000)
 
   it('still recognises zod schemas, whichever zod entry created them', () => {

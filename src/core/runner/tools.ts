@@ -1,10 +1,11 @@
-import * as z from 'zod'
-// The class, not `z.core.$ZodType`: reading `z.core` at run time keeps zod's whole `core`
-// namespace, all its locales included (~400 kB), in a browser bundle.
-import { $ZodType } from 'zod/v4/core'
-import { formatIssuePath, parseToolDefinition } from '../config'
+// zod's core by name, never classic zod's schemas: reading `z.core` at run time keeps zod's whole
+// `core` namespace (all its locales), and classic schemas keep every method (bench/bundle.ts).
+import { $ZodType, safeParse } from 'zod/v4/core'
+import type { $ZodError, $ZodObject, output } from 'zod/v4/core'
+import { ensureZodLocale, formatIssuePath, parseToolDefinition } from '../config'
 import type { JsonSchema, ToolDefinition, ToolDefinitionInput } from '../config'
 import { RealtimeError } from '../errors'
+import { compileJsonSchema } from './json-schema'
 
 /** What a tool handler gets besides its arguments. */
 export interface ToolCallContext {
@@ -15,14 +16,15 @@ export interface ToolCallContext {
 }
 
 /**
- * A tool the model may call. `parameters` is a zod object schema (arguments are validated and
- * typed) or a JSON Schema object (arguments are validated with `z.fromJSONSchema`). A tool
- * without a `handler` is answered by the app through `runner.sendToolResponse`.
+ * A tool the model may call. `parameters` is a zod object schema, classic or mini (arguments are
+ * validated by the schema and typed from it), or a JSON Schema object (arguments are validated
+ * against the subset described in `./json-schema`). A tool without a `handler` is answered by
+ * the app through `runner.sendToolResponse`.
  */
 export interface RealtimeTool<TArgs = unknown> {
   name: string
   description?: string
-  parameters?: z.core.$ZodType<TArgs> | JsonSchema
+  parameters?: $ZodType<TArgs> | JsonSchema
   /** Gemini `behavior`: a non-blocking tool lets the model keep talking while it runs. */
   behavior?: 'blocking' | 'non_blocking'
   /** Overrides the runner's `toolTimeoutMs` for this tool. */
@@ -43,14 +45,14 @@ export interface RealtimeTool<TArgs = unknown> {
  *   handler: async ({ city }, { signal }) => fetchWeather(city, { signal }),
  * })
  */
-export function defineTool<TSchema extends z.ZodObject>(tool: {
+export function defineTool<TSchema extends $ZodObject>(tool: {
   name: string
   description?: string
   parameters: TSchema
   behavior?: 'blocking' | 'non_blocking'
   timeoutMs?: number
-  handler?: (args: z.output<TSchema>, context: ToolCallContext) => unknown
-}): RealtimeTool<z.output<TSchema>>
+  handler?: (args: output<TSchema>, context: ToolCallContext) => unknown
+}): RealtimeTool<output<TSchema>>
 export function defineTool(
   tool: RealtimeTool<Record<string, unknown>>,
 ): RealtimeTool<Record<string, unknown>>
@@ -75,11 +77,11 @@ export interface CompiledTool {
 /** A tool as the runner accepts it: a `RealtimeTool`, or a bare definition the app answers. */
 export type ToolInput = RealtimeTool<never> | ToolDefinitionInput
 
-function isZodSchema(value: unknown): value is z.core.$ZodType {
+function isZodSchema(value: unknown): value is $ZodType {
   return value instanceof $ZodType
 }
 
-function issuesOf(error: z.core.$ZodError): ToolArgumentIssue[] {
+function issuesOf(error: $ZodError): ToolArgumentIssue[] {
   return error.issues.map((issue) => ({
     path: formatIssuePath(issue.path),
     message: issue.message,
@@ -93,33 +95,25 @@ function issuesOf(error: z.core.$ZodError): ToolArgumentIssue[] {
 export function compileTool(tool: ToolInput): CompiledTool {
   const { handler, timeoutMs, ...declared } = tool as RealtimeTool
   const definition = parseToolDefinition(declared)
-  const schema: z.core.$ZodType = isZodSchema(tool.parameters)
-    ? tool.parameters
-    : jsonSchemaValidator(definition.parameters)
+  const { parameters } = tool
   const compiled: CompiledTool = {
     definition,
-    validate(args) {
-      const result = z.safeParse(schema, args)
-      return result.success
-        ? { ok: true, value: result.data }
-        : { ok: false, issues: issuesOf(result.error) }
-    },
+    validate: isZodSchema(parameters)
+      ? (args) => {
+          ensureZodLocale()
+          const result = safeParse(parameters, args)
+          return result.success
+            ? { ok: true, value: result.data }
+            : { ok: false, issues: issuesOf(result.error) }
+        }
+      : // No schema: any object, which parseToolArguments has already insisted on.
+        compileJsonSchema(definition.parameters ?? true),
   }
   if (handler !== undefined) {
     compiled.handler = handler.bind(tool) as NonNullable<CompiledTool['handler']>
   }
   if (timeoutMs !== undefined) compiled.timeoutMs = timeoutMs
   return compiled
-}
-
-function jsonSchemaValidator(schema: JsonSchema | undefined): z.core.$ZodType {
-  if (schema === undefined) return z.record(z.string(), z.unknown())
-  try {
-    return z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0])
-  } catch {
-    // A schema feature zod cannot express: still insist on an object, as both providers do.
-    return z.record(z.string(), z.unknown())
-  }
 }
 
 /** Compiles a list of tools; a duplicate name is a config error, not a silent override. */
