@@ -53,6 +53,8 @@ function open(
   return new Promise((resolve) => {
     socket.once('open', () => resolve({ tag: options.tag ?? -1, socket, texts, closed }))
     socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0))
+    // Neither opened nor refused (a reset): a status no assertion accepts, instead of a hang.
+    socket.once('close', () => resolve(-1))
   })
 }
 
