@@ -1,11 +1,13 @@
 import { RealtimeError } from '../errors'
 import { createFrameEncoder } from './frame-encoder'
-import type { EncodeOptions, FrameEncoder } from './frame-encoder'
+import type { EncodeOptions, FrameEncoder, FrameEncoderKind } from './frame-encoder'
 
 /** Turns a live video stream into encoded still frames. */
 export interface FrameGrabber {
   /** The stream's current picture size; `undefined` until the first frame has arrived. */
   readonly size: { width: number; height: number } | undefined
+  /** Where frames are encoded (`worker` when off the main thread). */
+  readonly encoder?: FrameEncoderKind
   /** The current picture, scaled to `size`, encoded. */
   grab(size: { width: number; height: number }, options: EncodeOptions): Promise<Uint8Array>
   dispose(): void
@@ -47,6 +49,9 @@ export async function createFrameGrabber(
       // HAVE_CURRENT_DATA: there is a picture to take.
       if (video.readyState < 2 || video.videoWidth === 0) return undefined
       return { width: video.videoWidth, height: video.videoHeight }
+    },
+    get encoder() {
+      return encoder.kind
     },
     async grab(size, encodeOptions) {
       const picture = await createImageBitmap(video, {

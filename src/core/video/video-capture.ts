@@ -10,6 +10,7 @@ import type {
   VideoSourceKind,
 } from '../runner/video'
 import { createFrameGrabber } from './frame-grabber'
+import type { FrameEncoderKind } from './frame-encoder'
 import type { FrameGrabber, FrameGrabberFactory } from './frame-grabber'
 import { FrameTicker } from './frame-ticker'
 import {
@@ -37,6 +38,8 @@ export interface VideoCaptureSnapshot {
   stream: MediaStream | undefined
   /** The size frames are sent at (after scaling to `maxEdge`), once the first one was taken. */
   frameSize: { width: number; height: number } | undefined
+  /** Where the last frame was encoded: `worker` (off the main thread), `offscreen` or `canvas`. */
+  encoder: FrameEncoderKind | undefined
   framesSent: number
   /** Ticks without a frame sent: the previous frame still encoding, or the link behind or down. */
   framesSkipped: number
@@ -124,6 +127,7 @@ export class VideoCapture {
       devices: [],
       stream: undefined,
       frameSize: undefined,
+      encoder: undefined,
       framesSent: 0,
       framesSkipped: 0,
       error: undefined,
@@ -295,8 +299,10 @@ export class VideoCapture {
     if (generation !== this.#generation) return
     this.#failures = 0
     const frameSize = this.#snapshot.frameSize
-    if (frameSize?.width !== size.width || frameSize.height !== size.height)
+    if (frameSize?.width !== size.width || frameSize.height !== size.height) {
       this.#update({ frameSize: size })
+    }
+    this.#update({ encoder: grabber.encoder })
     let sent: boolean
     try {
       sent = this.#options.sink.sendVideoFrame(bytes, { mimeType: this.#mimeType })

@@ -10,7 +10,11 @@ import { afterAll, beforeAll } from 'vitest'
 export const CHROMIUM_EXECUTABLE = '/usr/bin/chromium'
 
 /** The exact Chromium switches the browser tests run with. */
-export function chromiumArgs(fakeAudioCaptureWav: string): string[] {
+export function chromiumArgs(fakeAudioCaptureWav: string, fakeVideoCaptureY4m?: string): string[] {
+  const video =
+    fakeVideoCaptureY4m === undefined
+      ? []
+      : [`--use-file-for-fake-video-capture=${fakeVideoCaptureY4m}`]
   return [
     '--headless=new',
     '--no-sandbox',
@@ -23,12 +27,15 @@ export function chromiumArgs(fakeAudioCaptureWav: string): string[] {
     '--use-fake-ui-for-media-stream',
     '--use-fake-device-for-media-stream',
     `--use-file-for-fake-audio-capture=${fakeAudioCaptureWav}`,
+    ...video,
   ]
 }
 
 export interface LaunchOptions {
   /** WAV file the fake microphone plays (looped). */
   readonly fakeAudioCaptureWav: string
+  /** Y4M file the fake camera plays (looped); default Chromium's generated test pattern. */
+  readonly fakeVideoCaptureY4m?: string
 }
 
 /** Something that went wrong inside a page: a console error, an uncaught error, a crash. */
@@ -74,9 +81,12 @@ export async function launchChromium(options: LaunchOptions): Promise<ChromiumSe
   if (!existsSync(options.fakeAudioCaptureWav)) {
     throw new Error(`fake audio capture file not found: ${options.fakeAudioCaptureWav}`)
   }
+  if (options.fakeVideoCaptureY4m !== undefined && !existsSync(options.fakeVideoCaptureY4m)) {
+    throw new Error(`fake video capture file not found: ${options.fakeVideoCaptureY4m}`)
+  }
   const browser = await chromium.launch({
     executablePath: CHROMIUM_EXECUTABLE,
-    args: chromiumArgs(options.fakeAudioCaptureWav),
+    args: chromiumArgs(options.fakeAudioCaptureWav, options.fakeVideoCaptureY4m),
   })
   try {
     const context = await browser.newContext()
