@@ -79,7 +79,11 @@ it('should connect, stream both transcripts, show the tool run and be interrupte
 
     // Connect in a real click (the gesture unlocks audio).
     await page.getByRole('button', { name: 'Start conversation' }).click()
-    await page.waitForSelector('.adk-voice-agent[data-state="listening"]', { timeout: 20_000 })
+    // Connected: the fake microphone speaks at once, so "listening" can last less than a
+    // frame (the store publishes once per frame) and is not a reliable thing to wait for.
+    await page.waitForSelector('.adk-connection-status[data-state="connected"]', {
+      timeout: 20_000,
+    })
 
     // The user's words, then the tool run in ToolActivity.
     const user = page.locator('[role="log"] [data-role="user"]').first()
@@ -122,7 +126,8 @@ it('should connect, stream both transcripts, show the tool run and be interrupte
 
     // The agent went through every state of the turn, in order.
     const states = await page.evaluate(() => (window as never as Page).__page.states())
-    const order = ['idle', 'connecting', 'listening', 'userSpeaking', 'executingTool', 'speaking']
+    // "listening" is left out: it can fall between two frames when speech starts at once.
+    const order = ['idle', 'connecting', 'userSpeaking', 'executingTool', 'speaking']
     expect(states.filter((state) => order.includes(state)).filter(firstSeen)).toEqual(order)
     expect(states.slice(states.indexOf('speaking'))).toContain('userSpeaking') // barge-in
 
