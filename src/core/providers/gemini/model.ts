@@ -9,6 +9,7 @@ import type { GeminiVertexOptions } from './endpoint'
 import type { GeminiTextInput } from './protocol-client'
 import { toGeminiSetup } from './protocol-setup'
 import { GeminiRealtimeSession } from './session'
+import { initializeSession } from '../initialize-session'
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000
 
@@ -125,26 +126,9 @@ export class GeminiRealtimeModel implements RealtimeModel {
       textInput: this.#textInput(config),
       vertex: vertex !== undefined,
     })
-    const onAbort = (): void => void session.close('aborted')
-    options.signal?.addEventListener('abort', onAbort, { once: true })
-    try {
-      // A resumed session already has its history; seeding it again would duplicate turns.
-      const seeds = config.sessionResumption?.handle === undefined ? options.seedItems : undefined
-      await session.initialize(setup, seeds)
-      if (options.signal?.aborted === true)
-        throw new RealtimeError('cancelled', 'Connecting was aborted')
-      return session
-    } catch (error) {
-      void session.close()
-      if (options.signal?.aborted === true) {
-        throw new RealtimeError('cancelled', 'Connecting was aborted', {
-          cause: options.signal.reason,
-        })
-      }
-      throw RealtimeError.from(error, 'connection_failed')
-    } finally {
-      options.signal?.removeEventListener('abort', onAbort)
-    }
+    // A resumed session already has its history; seeding it again would duplicate turns.
+    const seeds = config.sessionResumption?.handle === undefined ? options.seedItems : undefined
+    return initializeSession(session, options.signal, () => session.initialize(setup, seeds))
   }
 
   #textInput(config: RealtimeConfig): GeminiTextInput {

@@ -6,6 +6,7 @@ import type { WebSocketFactory } from '../../transport/websocket-like'
 import { openWebSocketTransport } from '../../transport/open-websocket'
 import { OPENAI_DEFAULT_MODEL, openAICapabilities } from './capabilities'
 import { OpenAIRealtimeSession } from './session'
+import { initializeSession } from '../initialize-session'
 
 const DEFAULT_URL = 'wss://api.openai.com/v1/realtime'
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000
@@ -111,24 +112,7 @@ export class OpenAIRealtimeModel implements RealtimeModel {
         : { maxInboundFrameBytes: this.#options.maxInboundFrameBytes }),
     })
     const session = new OpenAIRealtimeSession(transport, config, { ackTimeoutMs: timeoutMs })
-    const onAbort = (): void => void session.close('aborted')
-    options.signal?.addEventListener('abort', onAbort, { once: true })
-    try {
-      await session.initialize(options.seedItems)
-      if (options.signal?.aborted === true)
-        throw new RealtimeError('cancelled', 'Connecting was aborted')
-      return session
-    } catch (error) {
-      void session.close()
-      if (options.signal?.aborted === true) {
-        throw new RealtimeError('cancelled', 'Connecting was aborted', {
-          cause: options.signal.reason,
-        })
-      }
-      throw RealtimeError.from(error, 'connection_failed')
-    } finally {
-      options.signal?.removeEventListener('abort', onAbort)
-    }
+    return initializeSession(session, options.signal, () => session.initialize(options.seedItems))
   }
 
   async #resolveKey(): Promise<string> {

@@ -14,6 +14,7 @@ import { WebRTCMedia } from './webrtc-media'
 import type { WebRTCMicrophone } from './webrtc-media'
 import { exchangeSdp } from './webrtc-sdp'
 import { DEFAULT_DISCONNECT_GRACE_MS, OpenAIWebRTCSession } from './webrtc-session'
+import { initializeSession } from '../initialize-session'
 
 const DEFAULT_BASE_URL = 'https://api.openai.com'
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000
@@ -161,21 +162,11 @@ export class OpenAIWebRTCModel implements RealtimeModel {
       throw RealtimeError.from(error, 'unsupported')
     }
     this.#session = session
-    const onAbort = (): void => void session.close('aborted')
-    signal?.addEventListener('abort', onAbort, { once: true })
-    try {
+    return initializeSession(session, signal, async () => {
       const apiKey = await this.#resolveKey()
       await this.#negotiate(session, socket, media, apiKey, timeoutMs, signal)
       await session.initialize(options.seedItems)
-      if (isAborted(signal)) throw cancelled(signal)
-      return session
-    } catch (error) {
-      void session.close()
-      if (isAborted(signal)) throw cancelled(signal)
-      throw RealtimeError.from(error, 'connection_failed')
-    } finally {
-      signal?.removeEventListener('abort', onAbort)
-    }
+    })
   }
 
   async #negotiate(
@@ -239,11 +230,6 @@ export class OpenAIWebRTCModel implements RealtimeModel {
       ...(this.#options.project === undefined ? {} : { 'OpenAI-Project': this.#options.project }),
     }
   }
-}
-
-/** Read through a call: TypeScript narrows a property read twice in one function. */
-function isAborted(signal: AbortSignal | undefined): boolean {
-  return signal?.aborted === true
 }
 
 function cancelled(signal: AbortSignal | undefined): RealtimeError {
