@@ -45,7 +45,9 @@ self.onmessage = async (event) => {
  * else a `<canvas>` and `toBlob`. A worker that cannot start (a CSP without `worker-src blob:`)
  * falls back to the page, frame by frame, without failing the capture.
  */
-export function createFrameEncoder(options: { offMainThread?: boolean } = {}): FrameEncoder {
+export function createFrameEncoder(
+  options: { offMainThread?: boolean | undefined } = {},
+): FrameEncoder {
   const scope = globalThis as { OffscreenCanvas?: unknown; Worker?: unknown }
   if (
     options.offMainThread !== false &&

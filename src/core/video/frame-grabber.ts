@@ -24,7 +24,7 @@ export type FrameGrabberFactory = (stream: MediaStream) => FrameGrabber | Promis
  */
 export async function createFrameGrabber(
   stream: MediaStream,
-  options: { offMainThread?: boolean } = {},
+  options: { offMainThread?: boolean | undefined } = {},
 ): Promise<FrameGrabber> {
   if (typeof document === 'undefined' || typeof createImageBitmap !== 'function') {
     throw new RealtimeError(

@@ -1,82 +1,16 @@
-import { RealtimeError, isRealtimeError } from '../errors'
-import type { VideoMimeType } from '../events'
+import { RealtimeError } from '../errors'
 import { SnapshotStore } from '../audio/snapshot-store'
 import { defaultScheduler } from '../runner/scheduler'
-import type { Scheduler } from '../runner/scheduler'
-import type {
-  VideoAttachment,
-  VideoFrameSink,
-  VideoInputStatus,
-  VideoSourceKind,
-} from '../runner/video'
+import type { VideoAttachment } from '../runner/video'
 import { createFrameGrabber } from './frame-grabber'
-import type { FrameEncoderKind } from './frame-encoder'
-import type { FrameGrabber, FrameGrabberFactory } from './frame-grabber'
+import type { FrameGrabber } from './frame-grabber'
+import { FramePump } from './frame-pump'
 import { FrameTicker } from './frame-ticker'
-import {
-  fitWithin,
-  listCameras,
-  openVideoStream,
-  stopStream,
-  videoMediaDevices,
-} from './video-devices'
-import type { VideoStreamFactory } from './video-devices'
+import type { VideoCaptureOptions, VideoCaptureSnapshot } from './video-capture-types'
+import { listCameras, openVideoStream, stopStream, videoMediaDevices } from './video-devices'
 import { videoError } from './video-errors'
 
-/** The capture's observable state; the same object until something changes. */
-export interface VideoCaptureSnapshot {
-  status: VideoInputStatus
-  source: VideoSourceKind
-  /** The camera asked for; `undefined` is the system default. */
-  deviceId: string | undefined
-  /** The track in use: its device id and label. */
-  activeDeviceId: string | undefined
-  label: string | undefined
-  /** Cameras, refreshed on `devicechange` (labels are empty until permission is granted). */
-  devices: readonly MediaDeviceInfo[]
-  /** The live stream while running, for a preview (`<VideoPreview>`). */
-  stream: MediaStream | undefined
-  /** The size frames are sent at (after scaling to `maxEdge`), once the first one was taken. */
-  frameSize: { width: number; height: number } | undefined
-  /** Where the last frame was encoded: `worker` (off the main thread), `offscreen` or `canvas`. */
-  encoder: FrameEncoderKind | undefined
-  framesSent: number
-  /** Ticks without a frame sent: the previous frame still encoding, or the link behind or down. */
-  framesSkipped: number
-  error: RealtimeError | undefined
-}
-
-export interface VideoCaptureOptions {
-  /** Where frames go: a `RealtimeRunner`, or any `VideoFrameSink`. */
-  sink: VideoFrameSink
-  /** `camera` (default), `screen` (the browser's share picker) or `custom` (`stream`). */
-  source?: VideoSourceKind
-  /** Frames sampled per second (default 1; the providers take at most 1). */
-  frameRate?: number
-  /** Longest edge of a frame sent, in pixels (default 768); larger pictures are scaled down. */
-  maxEdge?: number
-  /** Default `image/jpeg`. */
-  mimeType?: VideoMimeType
-  /** JPEG quality, 0–1 (default 0.8). */
-  quality?: number
-  /** The camera to open (`source: 'camera'`); default the system's. */
-  deviceId?: string
-  /** Extra constraints for `getUserMedia` / `getDisplayMedia`. */
-  constraints?: MediaTrackConstraints
-  mediaDevices?: MediaDevices
-  /** The stream of a `custom` source (a canvas's `captureStream()`, a remote track…). */
-  stream?: VideoStreamFactory
-  /** Encode in a worker where the page allows it (default `true`). */
-  offMainThread?: boolean
-  scheduler?: Scheduler
-  /** Replaces the default `<video>` + canvas pipeline (tests, custom encoders). */
-  grabber?: FrameGrabberFactory
-  /** Failures after `start()` resolved: the camera unplugged, encoding failing. */
-  onError?: (error: RealtimeError) => void
-}
-
-/** Consecutive encoding failures after which the capture gives up. */
-const MAX_FAILED_FRAMES = 3
+export type { VideoCaptureOptions, VideoCaptureSnapshot } from './video-capture-types'
 
 /**
  * Video from the camera or the screen, sampled at a fixed rate (default 1 frame/s), scaled to a
@@ -101,23 +35,40 @@ export class VideoCapture {
   readonly #options: VideoCaptureOptions
   readonly #store: SnapshotStore<VideoCaptureSnapshot>
   readonly #ticker: FrameTicker
-  readonly #mimeType: VideoMimeType
+  readonly #pump: FramePump
   #starting: Promise<void> | undefined
   #generation = 0
   #grabber: FrameGrabber | undefined
   #attachment: VideoAttachment | undefined
-  #busy = false
-  #failures = 0
   #cleanups: Array<() => void> = []
 
   constructor(options: VideoCaptureOptions) {
     this.#options = options
-    this.#mimeType = options.mimeType ?? 'image/jpeg'
     this.#ticker = new FrameTicker(
       options.scheduler ?? defaultScheduler,
       options.frameRate ?? 1,
-      () => void this.#tick(),
+      () => this.#tick(),
     )
+    this.#pump = new FramePump({
+      sink: options.sink,
+      maxEdge: options.maxEdge ?? 768,
+      mimeType: options.mimeType ?? 'image/jpeg',
+      quality: options.quality ?? 0.8,
+      sent: (frameSize, encoder) => {
+        const previous = this.#snapshot.frameSize
+        const same = previous?.width === frameSize.width && previous.height === frameSize.height
+        this.#update({
+          framesSent: this.#snapshot.framesSent + 1,
+          encoder,
+          ...(same ? {} : { frameSize }),
+        })
+      },
+      skipped: (report) => {
+        this.#update({ framesSkipped: this.#snapshot.framesSkipped + 1 })
+        if (report) this.#attachment?.skipped()
+      },
+      failed: (error) => this.#fail(error),
+    })
     this.#store = new SnapshotStore<VideoCaptureSnapshot>({
       status: 'idle',
       source: options.source ?? 'camera',
@@ -181,24 +132,13 @@ export class VideoCapture {
       this.#update({ deviceId })
       return
     }
-    const generation = this.#generation
-    let stream: MediaStream
-    try {
-      stream = await this.#open(deviceId)
-    } catch (cause) {
+    const opened = await this.#openLive(deviceId, this.#generation).catch((cause: unknown) => {
       throw videoError(cause, 'camera', deviceId)
-    }
-    if (generation !== this.#generation) return stopStream(stream)
-    const grabber = await this.#grabberFor(stream).catch((error: unknown) => {
-      stopStream(stream)
-      throw error
     })
-    if (generation !== this.#generation) {
-      grabber.dispose()
-      return stopStream(stream)
-    }
+    if (opened === undefined) return
     const previous = { stream: this.#snapshot.stream, grabber: this.#grabber }
-    this.#use(stream, grabber)
+    this.#pump.reset()
+    this.#use(opened.stream, opened.grabber)
     this.#update({ deviceId })
     previous.grabber?.dispose()
     if (previous.stream !== undefined) stopStream(previous.stream)
@@ -209,48 +149,51 @@ export class VideoCapture {
     return listCameras(videoMediaDevices('camera', this.#options.mediaDevices))
   }
 
+  /** Reads the camera list again into `devices`. */
+  async refreshDevices(): Promise<void> {
+    this.#update({ devices: await this.listDevices() })
+  }
+
   async #start(generation: number): Promise<void> {
-    const stream = await this.#open(this.#snapshot.deviceId)
-    if (generation !== this.#generation) return stopStream(stream)
-    let grabber: FrameGrabber
-    try {
-      grabber = await this.#grabberFor(stream)
-    } catch (error) {
-      stopStream(stream)
-      throw error
-    }
-    if (generation !== this.#generation) {
-      grabber.dispose()
-      return stopStream(stream)
-    }
-    this.#use(stream, grabber)
+    const opened = await this.#openLive(this.#snapshot.deviceId, generation)
+    if (opened === undefined) return
+    this.#use(opened.stream, opened.grabber)
     this.#update({ status: 'running' })
     this.#report()
     this.#ticker.start()
     if (this.#snapshot.source === 'camera') this.#watchDevices()
   }
 
-  #open(deviceId: string | undefined): Promise<MediaStream> {
-    const { mediaDevices, constraints, stream } = this.#options
-    return openVideoStream(this.#snapshot.source, {
+  /**
+   * Opens a stream and its grabber. When the capture moved on meanwhile (stopped, restarted),
+   * both are released at once and `undefined` comes back.
+   */
+  async #openLive(
+    deviceId: string | undefined,
+    generation: number,
+  ): Promise<{ stream: MediaStream; grabber: FrameGrabber } | undefined> {
+    const { mediaDevices, constraints, stream: factory, grabber, offMainThread } = this.#options
+    const stream = await openVideoStream(this.#snapshot.source, {
       devices: mediaDevices,
       deviceId,
       constraints,
-      stream,
+      stream: factory,
     })
-  }
-
-  async #grabberFor(stream: MediaStream): Promise<FrameGrabber> {
-    const factory =
-      this.#options.grabber ??
-      ((s: MediaStream) =>
-        createFrameGrabber(
-          s,
-          this.#options.offMainThread === undefined
-            ? {}
-            : { offMainThread: this.#options.offMainThread },
-        ))
-    return factory(stream)
+    if (generation !== this.#generation) {
+      stopStream(stream)
+      return undefined
+    }
+    let made: FrameGrabber
+    try {
+      made = await (grabber ?? ((s) => createFrameGrabber(s, { offMainThread })))(stream)
+    } catch (error) {
+      stopStream(stream)
+      throw error
+    }
+    if (generation === this.#generation) return { stream, grabber: made }
+    made.dispose()
+    stopStream(stream)
+    return undefined
   }
 
   /** Makes `stream` the live one: the user's "Stop sharing" or an unplugged camera ends it. */
@@ -275,60 +218,9 @@ export class VideoCapture {
     this.#update({ stream, activeDeviceId: settings?.deviceId, label: track?.label })
   }
 
-  async #tick(): Promise<void> {
+  #tick(): void {
     const grabber = this.#grabber
-    if (this.#snapshot.status !== 'running' || grabber === undefined) return
-    if (this.#busy || this.#options.sink.canSendVideo?.() === false) return this.#skip(true)
-    const picture = grabber.size
-    if (picture === undefined) return // no frame from the stream yet
-    const size = fitWithin(picture.width, picture.height, this.#options.maxEdge ?? 768)
-    const generation = this.#generation
-    this.#busy = true
-    let bytes: Uint8Array
-    try {
-      bytes = await grabber.grab(size, {
-        mimeType: this.#mimeType,
-        quality: this.#options.quality ?? 0.8,
-      })
-    } catch (cause) {
-      if (generation !== this.#generation) return
-      return this.#encodingFailed(cause)
-    } finally {
-      this.#busy = false
-    }
-    if (generation !== this.#generation) return
-    this.#failures = 0
-    const frameSize = this.#snapshot.frameSize
-    if (frameSize?.width !== size.width || frameSize.height !== size.height) {
-      this.#update({ frameSize: size })
-    }
-    this.#update({ encoder: grabber.encoder })
-    let sent: boolean
-    try {
-      sent = this.#options.sink.sendVideoFrame(bytes, { mimeType: this.#mimeType })
-    } catch (error) {
-      if (!isRealtimeError(error, 'not_connected'))
-        return this.#fail(RealtimeError.from(error, 'media_unavailable'))
-      sent = false
-    }
-    // A frame the sink dropped is counted by the sink too (the runner's `framesSkipped`).
-    if (sent) this.#update({ framesSent: this.#snapshot.framesSent + 1 })
-    else this.#skip(false)
-  }
-
-  /** `report`: the sink did not see this frame, so it is told (it counts it in its state). */
-  #skip(report: boolean): void {
-    this.#update({ framesSkipped: this.#snapshot.framesSkipped + 1 })
-    if (report) this.#attachment?.skipped()
-  }
-
-  #encodingFailed(cause: unknown): void {
-    this.#skip(true)
-    if (isRealtimeError(cause, 'cancelled')) return // the encoder was replaced mid-frame
-    if (++this.#failures < MAX_FAILED_FRAMES) return
-    this.#fail(
-      RealtimeError.from(cause, 'media_unavailable', `Frames cannot be encoded: ${String(cause)}`),
-    )
+    if (this.#snapshot.status === 'running' && grabber !== undefined) void this.#pump.tick(grabber)
   }
 
   #watchDevices(): void {
@@ -365,6 +257,7 @@ export class VideoCapture {
   #release(patch: Partial<VideoCaptureSnapshot>): void {
     this.#generation += 1
     this.#ticker.stop()
+    this.#pump.reset()
     for (const cleanup of this.#cleanups.splice(0)) cleanup()
     this.#grabber?.dispose()
     this.#grabber = undefined

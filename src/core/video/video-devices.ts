@@ -47,7 +47,10 @@ export function cameraConstraints(
   }
 }
 
-/** Opens the camera, the screen (the browser shows its picker) or a custom stream. */
+/**
+ * Opens the camera, the screen (the browser shows its picker), or — for a `custom` source, or
+ * any source given a `stream` factory (stories, tests) — the factory's stream.
+ */
 export async function openVideoStream(
   source: VideoSourceKind,
   options: {
@@ -57,11 +60,9 @@ export async function openVideoStream(
     stream?: VideoStreamFactory | undefined
   },
 ): Promise<MediaStream> {
+  if (options.stream !== undefined) return options.stream()
   if (source === 'custom') {
-    if (options.stream === undefined) {
-      throw new RealtimeError('media_unavailable', 'A custom video source needs a `stream` option')
-    }
-    return options.stream()
+    throw new RealtimeError('media_unavailable', 'A custom video source needs a `stream` option')
   }
   const devices = videoMediaDevices(source, options.devices)
   if (source === 'screen') {
