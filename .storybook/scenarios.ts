@@ -12,6 +12,8 @@ import type {
   ScriptedSession,
 } from '../src/testing/scripted-session'
 import type { SimulatedAudioOptions } from '../src/testing/simulated-audio'
+import { videoScenarios } from './video-scenarios'
+import type { VideoScenarioName } from './video-scenarios'
 
 export type ScenarioName =
   | 'idle'
@@ -31,6 +33,7 @@ export type ScenarioName =
   | 'micDenied'
   | 'textOnly'
   | 'autoplayBlocked'
+  | VideoScenarioName
 
 export interface ScenarioContext {
   session: RealtimeSessionHandle
@@ -248,4 +251,5 @@ export const scenarios: Record<ScenarioName, Scenario> = {
   },
   textOnly: { audio: false, play: (context) => connected(context) },
   autoplayBlocked: { audio: { canPlayAudio: false }, play: (context) => connected(context) },
+  ...videoScenarios,
 }

@@ -40,6 +40,11 @@ export const Muted = inScenario('muted')
 export const MicrophoneDenied = inScenario('micDenied')
 export const TextOnly = inScenario('textOnly')
 export const AutoplayBlocked = inScenario('autoplayBlocked')
+/** The camera (a canvas stream here) is on: the preview shows what the agent sees. */
+export const WithCamera = inScenario('cameraOn')
+export const SharingScreen = inScenario('screenSharing')
+/** The model takes no video: no camera or screen toggles. */
+export const NoVideo = inScenario('videoUnsupported')
 export const Themed = inScenario('speaking', {
   args: { className: 'themed' },
   decorators: [

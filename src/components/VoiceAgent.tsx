@@ -10,7 +10,8 @@ export interface VoiceAgentProps
 
 /**
  * A complete voice UI: connect/disconnect, the agent's state, a visualizer, the transcript, a
- * mute toggle, tool activity, and notices for pending changes, reconnection, failures (with
+ * mute toggle, camera and screen-share toggles with a preview (when the model takes video), tool
+ * activity, and notices for pending changes, reconnection, failures (with
  * Retry), microphone problems and blocked sound. `data-state` is the voice state (`idle`,
  * `connecting`, `listening`, `userSpeaking`, `thinking`, `speaking`, `executingTool`,
  * `reconnecting`, `failed`, `closed`).
@@ -41,6 +42,7 @@ function OwnSession(props: VoiceAgentProps & Pick<RealtimeSessionOptions, 'model
     showTranscript,
     showToolActivity,
     showVisualizer,
+    showVideo,
     children,
     tools,
     ...options
@@ -56,6 +58,7 @@ function OwnSession(props: VoiceAgentProps & Pick<RealtimeSessionOptions, 'model
           showTranscript,
           showToolActivity,
           showVisualizer,
+          showVideo,
           children,
           tools,
         }}

@@ -19,6 +19,8 @@ import {
 } from './theme'
 import { ToolActivity } from './ToolActivity'
 import { Transcript } from './Transcript'
+import { VideoPreview } from './VideoPreview'
+import { VideoToggle } from './VideoToggle'
 import { VoiceAgentNotices, defaultNoticeLabels } from './VoiceAgentNotices'
 import type { VoiceAgentNoticeLabels } from './VoiceAgentNotices'
 
@@ -55,6 +57,8 @@ export interface VoiceAgentViewProps {
   showTranscript?: boolean | undefined
   showToolActivity?: boolean | undefined
   showVisualizer?: boolean | undefined
+  /** Camera and screen-share toggles and a preview, when the model takes video (default true). */
+  showVideo?: boolean | undefined
   /** Extra controls, rendered next to the microphone toggle. */
   children?: ReactNode | undefined
 }
@@ -118,6 +122,7 @@ export function VoiceAgentView(props: VoiceAgentViewProps) {
       </header>
       <ConnectionStatus />
       {props.showVisualizer === false ? null : <AudioVisualizer width={240} />}
+      {props.showVideo === false ? null : <VideoPreview hideWhenOff showStats />}
       <VoiceAgentNotices labels={text} />
       {props.showTranscript === false ? null : <Transcript />}
       {props.showToolActivity === false ? null : <ToolActivity />}
@@ -131,6 +136,12 @@ export function VoiceAgentView(props: VoiceAgentViewProps) {
           {state === 'connecting' ? text.cancel : live ? text.stop : text.start}
         </button>
         <MicToggle />
+        {props.showVideo === false ? null : (
+          <>
+            <VideoToggle source="camera" hideWhenUnavailable />
+            <VideoToggle source="screen" hideWhenUnavailable />
+          </>
+        )}
         {children}
       </footer>
     </section>

@@ -21,6 +21,10 @@ export type { MicrophoneControls } from './useMicrophone'
 export { useRealtimeEvent } from './useRealtimeEvent'
 export type { RunnerEventType, RunnerEventOf } from './useRealtimeEvent'
 export { useRealtimeStore, useRealtimeRunner } from './useRealtimeStore'
+export { useCamera } from './useCamera'
+export { useScreenShare } from './useScreenShare'
+export type { VideoControls } from './video-controls'
+export type { SessionVideoOptions, SessionVideoSource } from './session-video'
 
 // --- audio engines ---
 export { createRealtimeAudio } from './realtime-audio'
@@ -45,6 +49,14 @@ export { AudioVisualizer } from '../components/AudioVisualizer'
 export type { AudioVisualizerProps } from '../components/AudioVisualizer'
 export { ConnectionStatus, defaultConnectionLabels } from '../components/ConnectionStatus'
 export type { ConnectionStatusProps, ConnectionStatusLabels } from '../components/ConnectionStatus'
+export { VideoToggle, defaultVideoToggleLabels } from '../components/VideoToggle'
+export type {
+  VideoToggleProps,
+  VideoToggleLabels,
+  VideoToggleState,
+} from '../components/VideoToggle'
+export { VideoPreview, defaultVideoPreviewLabels } from '../components/VideoPreview'
+export type { VideoPreviewProps, VideoPreviewLabels } from '../components/VideoPreview'
 export { ToolActivity, defaultToolActivityLabels } from '../components/ToolActivity'
 export type { ToolActivityProps, ToolActivityLabels } from '../components/ToolActivity'
 

@@ -9,6 +9,8 @@ import type {
 import { noAudioState } from './audio'
 import type { RealtimeAudio, RealtimeAudioState } from './audio'
 import { createRealtimeAudio } from './realtime-audio'
+import { SessionVideo } from './session-video'
+import type { SessionVideoOptions } from './session-video'
 import { ToolRegistry } from './tool-registry'
 
 export interface RealtimeSessionOptions<TContext = unknown> extends Omit<
@@ -25,6 +27,8 @@ export interface RealtimeSessionOptions<TContext = unknown> extends Omit<
   autoConnect?: boolean
   /** Options of the store (e.g. the frame scheduler that coalesces notifications). */
   store?: RealtimeStoreOptions
+  /** Camera and screen capture (`useCamera`, `useScreenShare`): rate, size, stand-in streams. */
+  video?: SessionVideoOptions
 }
 
 const handlerNames = [
@@ -81,6 +85,7 @@ export class RealtimeSessionController<TContext = unknown> {
   readonly runner: RealtimeRunner<TContext>
   readonly store: RealtimeStore
   readonly audio: RealtimeAudio | undefined
+  readonly video: SessionVideo
   readonly tools: ToolRegistry
   readonly handlers: { current: RunnerEventHandlers | undefined }
   #queue: Promise<void> = Promise.resolve()
@@ -92,7 +97,14 @@ export class RealtimeSessionController<TContext = unknown> {
   readonly #listeners = new Set<() => void>()
 
   constructor(options: RealtimeSessionOptions<TContext>) {
-    const { audio = true, autoConnect: _autoConnect, store, handlers, ...runnerOptions } = options
+    const {
+      audio = true,
+      autoConnect: _autoConnect,
+      store,
+      handlers,
+      video,
+      ...runnerOptions
+    } = options
     this.audio = audio === true ? createRealtimeAudio() : audio === false ? undefined : audio
     this.handlers = { current: handlers }
     this.runner = new RealtimeRunner<TContext>({
@@ -101,6 +113,7 @@ export class RealtimeSessionController<TContext = unknown> {
       ...(this.audio?.playback === undefined ? {} : { playback: this.audio.playback }),
     })
     this.audio?.attach(this.runner)
+    this.video = new SessionVideo(this.runner, video)
     this.store = createRealtimeStore(this.runner, store)
     this.tools = new ToolRegistry(options.tools ?? [], (tools: ToolInput[]) => {
       // Unmounted (all components gone): nothing to update, and nothing may be left scheduled.
@@ -141,7 +154,7 @@ export class RealtimeSessionController<TContext = unknown> {
   disconnect = (): Promise<void> => {
     this.#wanted = false
     this.#generation += 1
-    const closing = Promise.all([this.audio?.stop(), this.runner.close()])
+    const closing = Promise.all([this.audio?.stop(), this.runner.close(), this.video.stopAll()])
     return this.#serial(async () => {
       await closing
       this.store.flush() // publish "closed" now: nothing left scheduled after an unmount
@@ -178,7 +191,7 @@ export class RealtimeSessionController<TContext = unknown> {
       const open =
         connection === 'connecting' || connection === 'connected' || connection === 'reconnecting'
       if (this.#wanted || open) void this.disconnect()
-      else void this.audio?.stop()
+      else void Promise.all([this.audio?.stop(), this.video.stopAll()])
     })
   }
 

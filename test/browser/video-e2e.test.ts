@@ -268,6 +268,31 @@ describe('every end path leaves the video tracks ended', () => {
     )
   })
 
+  it('should end the camera track when the React session owner unmounts', async () => {
+    await withMock([], async (mock) => {
+      if (servers === undefined) throw new Error('servers not started')
+      const h = await openHarness(chromium.get(), servers.plain)
+      try {
+        await h.call('setup', { provider: 'gemini', url: `http://127.0.0.1:${mock.port}` })
+        await h.call('mountReact')
+        await h.call('reactConnect')
+        await h.call('reactToggleCamera') // <VideoToggle>, as a user clicks it
+        const camera = await h.until<{
+          status: string
+          framesSent: number
+          previewPlaying: boolean
+        }>('reactCamera', (c) => c.framesSent >= 1 && c.previewPlaying)
+        expect(camera).toMatchObject({ status: 'running', previewState: 'running' })
+        expect(framesIn(mock).length).toBeGreaterThanOrEqual(1)
+        await h.call('unmountReact')
+        await allEnded(h)
+        expect(h.problems, describeProblems(h.problems)).toEqual([])
+      } finally {
+        await h.page.close()
+      }
+    })
+  })
+
   it('should end the screen track when the user stops sharing, and on close', async () => {
     await withMock([], async (mock) => {
       const h = await open(mock, { provider: 'openai' })

@@ -17,7 +17,9 @@ export function videoError(
   deviceId?: string,
 ): RealtimeError {
   if (error instanceof RealtimeError) return error
-  const name = error instanceof Error ? error.name : ''
+  // By name, not `instanceof`: a DOMException from another realm (an iframe, jsdom) is no Error here.
+  const name = (error as { name?: unknown } | null)?.name
+  const message = (error as { message?: unknown } | null)?.message
   const what =
     source === 'screen'
       ? 'screen sharing'
@@ -62,7 +64,7 @@ export function videoError(
       return RealtimeError.from(
         error,
         'media_unavailable',
-        `Could not start ${what}: ${error instanceof Error ? error.message : String(error)}`,
+        `Could not start ${what}: ${typeof message === 'string' ? message : String(error)}`,
       )
   }
 }
