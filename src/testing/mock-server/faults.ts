@@ -38,7 +38,8 @@ export type MockFault =
    * Read what the client sends at most `bytesPerSecond` fast, for `durationMs` (default: until
    * the connection ends): a slow uplink. The mock stops reading its socket in between, so TCP
    * pushes back and the client's `bufferedAmount` grows once the operating system's buffers
-   * (a few MB on loopback) are full. WebSocket connections only.
+   * (a few MB on loopback) are full. WebSocket connections only. A later `throttleReads`
+   * replaces the one in effect; `durationMs: 0` lifts it.
    */
   | { type: 'throttleReads'; bytesPerSecond: number; durationMs?: number }
 
