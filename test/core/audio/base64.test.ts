@@ -11,6 +11,15 @@ import { caught, createRandom, firstDifference, randomBytes } from './helpers'
 const invalidAudio = { name: 'RealtimeError', code: 'invalid_audio' }
 const utf8 = new TextEncoder()
 
+/** What `run` returns, or what it throws. */
+function outcome(run: () => unknown): unknown {
+  try {
+    return run()
+  } catch (error) {
+    return error
+  }
+}
+
 describe('base64', () => {
   it('should encode and decode the RFC 4648 test vectors on every path', () => {
     const vectors: Array<[string, string]> = [
@@ -99,6 +108,23 @@ describe('base64', () => {
         caught(() => decodeBase64Portable(text)),
         text,
       ).toMatchObject(invalidAudio)
+    }
+  })
+
+  it('should agree with the strict decoder on mutated canonical text', () => {
+    // Canonical base64 with one character replaced by something Buffer's decoder would skip,
+    // reinterpret or fold (whitespace, '=', URL-safe, Latin-1, code units whose low byte is in
+    // the alphabet): the fast path must either return the strict decoder's bytes or defer to it.
+    const random = createRandom(7)
+    const junk = [' ', '\n', '=', '-', '_', '\u00e9', '\u0141', '\u012b', '\ud83d', '.', '\u0000']
+    for (let round = 0; round < 2000; round++) {
+      const text = encodeBase64(randomBytes(random, 1 + Math.floor(random() * 40)))
+      const at = Math.floor(random() * text.length)
+      const mutated = text.slice(0, at) + junk[round % junk.length]! + text.slice(at + 1)
+      const strict = outcome(() => decodeBase64Portable(mutated))
+      const fast = outcome(() => decodeBase64(mutated))
+      if (strict instanceof Uint8Array) expect(fast, mutated).toEqual(strict)
+      else expect(fast, mutated).toMatchObject(invalidAudio)
     }
   })
 })
