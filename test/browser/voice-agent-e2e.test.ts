@@ -169,6 +169,45 @@ it('should connect, stream both transcripts, show the tool run and be interrupte
   }
 })
 
+it('should release the microphone, the audio contexts and the socket when unmounted mid-call', async () => {
+  if (mock === undefined || site === undefined) throw new Error('servers not started')
+  const { page, problems } = await chromium.get().newPage()
+  const connectionsBefore = mock.log.connections.length
+  const ws = encodeURIComponent(`ws://127.0.0.1:${mock.port}/v1/realtime`)
+  try {
+    await page.goto(site.url(`/index.html?ws=${ws}`))
+    await page.getByRole('button', { name: 'Start conversation' }).click()
+    await page.waitForSelector('.adk-connection-status[data-state="connected"]', {
+      timeout: 20_000,
+    })
+    // Mid-call: the microphone is live and the user is being heard.
+    await expect
+      .poll(() => page.evaluate(() => (window as never as Page).__page.tracks()))
+      .toEqual([{ kind: 'audio', readyState: 'live' }])
+    const contexts = await page.evaluate(() => (window as never as Page).__page.contexts())
+    expect(contexts.some((context) => context.state === 'running')).toBe(true)
+
+    await page.evaluate(() => (window as never as Page).__page.unmount())
+
+    await expect
+      .poll(() => page.evaluate(() => (window as never as Page).__page.tracks()))
+      .toEqual([{ kind: 'audio', readyState: 'ended' }])
+    await expect
+      .poll(() => page.evaluate(() => (window as never as Page).__page.contexts()))
+      .toSatisfy((all: Array<{ state: string }>) =>
+        all.every((context) => context.state === 'closed'),
+      )
+    // One socket for the call (StrictMode included), closed by the client.
+    const opened = mock.log.connections.slice(connectionsBefore)
+    expect(opened).toHaveLength(1)
+    const record = await mock.log.closed(opened[0]!.id)
+    expect(record.close?.initiatedBy).toBe('client')
+    expect(problems, describeProblems(problems)).toEqual([])
+  } finally {
+    await page.close()
+  }
+})
+
 function firstSeen(value: string, index: number, all: string[]): boolean {
   return all.indexOf(value) === index
 }
@@ -180,5 +219,6 @@ interface Page {
     toolRuns(): Array<{ city: string; callId: string }>
     states(): string[]
     partials(): Array<{ role: string; text: string }>
+    unmount(): void
   }
 }
