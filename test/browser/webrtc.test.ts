@@ -160,6 +160,8 @@ describe('OpenAI over WebRTC against the mock SDP endpoint', () => {
       // The microphone, and the agent's track.
       expect(before.length).toBeGreaterThanOrEqual(2)
       expect(before.every((track) => track.readyState === 'live')).toBe(true)
+      // The session's own context for the level meters.
+      expect(await h.call<string[]>('contexts')).toEqual(['running'])
       await h.call('close')
       const after = await h.until<Array<{ readyState: string }>>('tracks', (tracks) =>
         tracks.every((track) => track.readyState === 'ended'),
@@ -168,6 +170,7 @@ describe('OpenAI over WebRTC against the mock SDP endpoint', () => {
       expect(await h.call('peers')).toEqual([
         { connectionState: 'closed', signalingState: 'closed' },
       ])
+      await h.until<string[]>('contexts', (states) => states.every((state) => state === 'closed'))
       const call = mock!.log.connections.filter((c) => c.path === '/v1/realtime/calls').at(-1)!
       await mock!.log.closed(call.id)
       expect(h.problems, describeProblems(h.problems)).toEqual([])
