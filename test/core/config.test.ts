@@ -159,11 +159,14 @@ describe('parseRealtimeConfig', () => {
   })
 
   it('should keep the zod error as the cause', () => {
+    let thrown: unknown
     try {
       parseRealtimeConfig({ temperature: 9 })
     } catch (error) {
-      expect(isRealtimeError(error) && error.cause).toBeInstanceOf(z.ZodError)
+      thrown = error
     }
+    expect(isRealtimeError(thrown)).toBe(true)
+    expect((thrown as Error).cause).toBeInstanceOf(z.ZodError)
   })
 })
 

@@ -330,6 +330,73 @@ describe('transition: into and out of resuming', () => {
     expect(types(effects)).toEqual(['cancelTimers', 'abortTools'])
   })
 
+  it('should run a queued resumption when the last tool settles (pendingResumption → resuming)', () => {
+    // A cancelled call: nothing was sent, so no response is owed and the session is quiet.
+    const waiting: RunnerState = {
+      status: 'pendingResumption',
+      activity: active({ toolsInFlight: 1 }),
+      pending: pending({ bridgeMessage: 'B' }),
+    }
+    const { state, effects } = transition(
+      waiting,
+      { type: 'tool.settled', callId: 'c1', outputSent: false },
+      options,
+    )
+    expect(state).toMatchObject({ status: 'resuming', waitingForRetry: false })
+    expect(state.status === 'resuming' && state.pending).toMatchObject({
+      attempts: 1,
+      bridgeMessage: 'B',
+    })
+    expect(types(effects)).toEqual(['cancelDeadline', 'startResumption'])
+  })
+
+  it('should keep waiting when the last tool settles with an output still to answer', () => {
+    const waiting: RunnerState = {
+      status: 'pendingResumption',
+      activity: active({ toolsInFlight: 1 }),
+      pending: pending(),
+    }
+    const { state, effects } = transition(
+      waiting,
+      { type: 'tool.settled', callId: 'c1', outputSent: true },
+      options,
+    )
+    // The output needs its response first; the resumption runs after that response is done.
+    expect(state.status).toBe('pendingResumption')
+    expect(types(effects)).toEqual(['requestResponse'])
+  })
+
+  it('should run a queued resumption when the response is interrupted', () => {
+    const { state, effects } = transition(pendingWhileGenerating, { type: 'interrupted' }, options)
+    expect(state).toMatchObject({ status: 'resuming', pending: { attempts: 1 } })
+    expect(types(effects)).toContain('startResumption')
+  })
+
+  it('should leave resuming for idle on a manual connect, cancelling the retry and owing the bridge', () => {
+    for (const waitingForRetry of [false, true]) {
+      const { state, effects } = transition(
+        resuming({ bridgeMessage: 'B' }, waitingForRetry),
+        { type: 'connected' },
+        options,
+      )
+      expect(state).toEqual(idle)
+      expect(effects).toEqual([
+        { type: 'cancelTimers' },
+        { type: 'injectBridgeMessage', message: 'B' },
+      ])
+    }
+  })
+
+  it('should ignore a late attempt result while waiting for the retry timer', () => {
+    const waiting = resuming({ attempts: 2 }, true)
+    for (const event of [
+      { type: 'resumption.succeeded' },
+      { type: 'resumption.failed', error: failure },
+    ] as const) {
+      expect(transition(waiting, event, options)).toEqual({ state: waiting, effects: [] })
+    }
+  })
+
   it('should leave a failed resumption for idle on a manual connect, owing the bridge', () => {
     const failed: RunnerState = {
       status: 'pendingResumption',
