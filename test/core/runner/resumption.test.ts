@@ -193,6 +193,40 @@ describe('RealtimeRunner reconnection', () => {
     await runner.close()
   })
 
+  it('should close the old connection before opening the next (break before make)', async () => {
+    // Gemini refuses a resume while the old socket is still open, so every path that replaces
+    // the connection — a context change, a go-away — must have closed it when connect is called.
+    const openWhenConnecting: number[] = []
+    const harness = createHarness({
+      preset: 'gemini',
+      refuseConnects: () => {
+        openWhenConnecting.push(harness.model.openSessions.length)
+        return undefined
+      },
+    })
+    const { runner, model, session } = harness
+    await runner.connect()
+    session().issueHandle('h1')
+    await runner.updateSession({ instruction: 'next' })
+    await settle()
+    session().issueHandle('h2')
+    session().goAway(5_000)
+    await settle()
+    expect(model.connects.map((connect) => connect.outcome)).toEqual([
+      'connected',
+      'connected',
+      'connected',
+    ])
+    expect(model.connects.map((connect) => connect.config.sessionResumption?.handle)).toEqual([
+      undefined,
+      'h1',
+      'h2',
+    ])
+    expect(openWhenConnecting).toEqual([0, 0, 0])
+    expect(model.openSessions).toHaveLength(1)
+    await runner.close()
+  })
+
   it('should read the newest resumable handle when the queued resumption runs', async () => {
     const { runner, model, session } = createHarness({ preset: 'gemini' })
     await runner.connect()
