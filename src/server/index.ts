@@ -10,4 +10,4 @@ export type {
 export { createRelayServer, relayCloseCodes } from './relay'
 export type { RelayServerOptions, RelayServer, RelayClaims, RelayLogEntry } from './relay'
 export { applySessionPolicy } from './relay-policy'
-export type { SessionPolicy, PolicyDecision, PolicyProtocol } from './relay-policy'
+export type { SessionPolicy, PolicyDecision, PolicyProtocol, ConfigKey } from './relay-policy'

@@ -1,18 +1,35 @@
+import {
+  collectPaths,
+  deepMerge,
+  isRecord,
+  isUnder,
+  normalizePath,
+  protoJsonKey,
+  removePaths,
+  sameKey,
+  violationsOf,
+  type KeyNormalizer,
+} from './relay-policy-paths'
+
 /**
  * Which session fields a browser may set through the relay. The relay sees wire frames, so the
  * policy speaks wire paths: for OpenAI the fields of `session.update.session`
  * (`instructions`, `tools`, `audio.output.voice`, …); for Gemini the fields of the `setup`
  * message (`model`, `systemInstruction`, `tools`, `generationConfig.speechConfig`, …).
  *
- * A locked path also locks everything under it (`audio` locks `audio.output.voice`).
+ * A locked path also locks everything under it (`audio` locks `audio.output.voice`). On OpenAI
+ * a lock also holds for the per-response overrides of `response.create` (`response.instructions`,
+ * `response.tools`, …), which use the same names; on Gemini it holds for either spelling the
+ * service accepts (`systemInstruction` or `system_instruction`).
  */
 export interface SessionPolicy {
   /** Paths the client may not set. */
   locked?: string[]
   /**
    * `filter` (default): drop the locked fields and forward the rest.
-   * `refuse`: drop the whole message and tell the client (OpenAI `error` event; Gemini close
-   * 1008), mirroring how the real OpenAI service discards an invalid update whole.
+   * `refuse`: drop the whole message (update or `response.create`) and tell the client (OpenAI
+   * `error` event; Gemini close 1008), mirroring how the real OpenAI service discards an invalid
+   * event whole.
    */
   onViolation?: 'filter' | 'refuse'
   /**
@@ -26,9 +43,28 @@ export type PolicyProtocol = 'openai' | 'gemini'
 
 export type PolicyDecision =
   | { kind: 'forward'; message: unknown; removed: string[] }
-  | { kind: 'refuse'; violations: string[] }
+  /** `configKey`: the part of the message that broke the policy (`session`, `response`, `setup`). */
+  | { kind: 'refuse'; violations: string[]; configKey: ConfigKey }
 
-/** Applies the policy to one client message. Messages that carry no config pass unchanged. */
+/**
+ * Where a client message carries session-level config:
+ * - OpenAI `session.update` → `session`;
+ * - OpenAI `response.create` → `response`: a per-response override of the same fields
+ *   (`instructions`, `tools`, `tool_choice`, `output_modalities`, `max_output_tokens`,
+ *   `audio.output.voice|format`, `prompt`), with the same names as in the session;
+ * - Gemini `setup`. No other Gemini message changes config (`realtimeInput`, `clientContent`,
+ *   `toolResponse` carry input only), and the service refuses a second `setup`.
+ */
+export type ConfigKey = 'session' | 'response' | 'setup'
+
+/**
+ * Applies the policy to one client message. Messages that carry no config pass unchanged.
+ *
+ * A per-response override is held to the same locks as `session.update`. Enforced values are
+ * merged into the session only (a response has other required fields than a session); a
+ * response may not override them either, so they are dropped from it silently, just as an
+ * update that sets them is silently overwritten.
+ */
 export function applySessionPolicy(
   protocol: PolicyProtocol,
   message: unknown,
@@ -40,78 +76,43 @@ export function applySessionPolicy(
   const config = message[configKey]
   if (!isRecord(config)) return { kind: 'forward', message, removed: [] }
 
-  const locked = policy.locked ?? []
-  const violations = collectPaths(config)
-    .filter(({ path, leaf }) => locked.some((l) => isUnder(path, l) || (leaf && isUnder(l, path))))
-    .map(({ path }) => path)
+  const normalize = protocol === 'gemini' ? protoJsonKey : sameKey
+  const locked = (policy.locked ?? []).map((path) => normalizePath(path, normalize))
+  const violations = violationsOf(config, locked, normalize)
+  const reported = unique(violations.map((v) => lockFor(locked, v)))
   if (violations.length > 0 && policy.onViolation === 'refuse') {
-    return { kind: 'refuse', violations: unique(violations.map((v) => lockFor(locked, v))) }
+    return { kind: 'refuse', violations: reported, configKey }
   }
-  let filtered = removePaths(config, locked)
-  if (policy.enforce !== undefined) filtered = deepMerge(filtered, policy.enforce)
-  return {
-    kind: 'forward',
-    message: { ...message, [configKey]: filtered },
-    removed: unique(violations.map((v) => lockFor(locked, v))),
+  let filtered = removePaths(config, locked, normalize)
+  if (policy.enforce !== undefined) {
+    filtered =
+      configKey === 'response'
+        ? removePaths(filtered, enforcedPaths(policy.enforce, normalize), normalize)
+        : deepMerge(filtered, policy.enforce, normalize)
   }
+  return { kind: 'forward', message: { ...message, [configKey]: filtered }, removed: reported }
 }
 
-/** OpenAI carries config in `session.update`; Gemini in the first `setup` message. */
-function findConfigKey(protocol: PolicyProtocol, message: Record<string, unknown>) {
-  if (protocol === 'openai') return message.type === 'session.update' ? 'session' : undefined
-  return 'setup' in message ? 'setup' : undefined
+function findConfigKey(
+  protocol: PolicyProtocol,
+  message: Record<string, unknown>,
+): ConfigKey | undefined {
+  if (protocol === 'gemini') return 'setup' in message ? 'setup' : undefined
+  if (message.type === 'session.update') return 'session'
+  if (message.type === 'response.create') return 'response'
+  return undefined
 }
 
-/** `path` is `ancestor` or lies under it. */
-function isUnder(path: string, ancestor: string): boolean {
-  return path === ancestor || path.startsWith(`${ancestor}.`)
+/** The leaf paths the server imposes (`audio.output.voice`, `tools`, …). */
+function enforcedPaths(enforce: Record<string, unknown>, normalize: KeyNormalizer): string[] {
+  return collectPaths(enforce, normalize)
+    .filter((entry) => entry.leaf)
+    .map((entry) => entry.path)
 }
 
+/** The lock a violating path falls under, as the app wrote it in `locked` (normalized). */
 function lockFor(locked: string[], path: string): string {
   return locked.find((l) => isUnder(path, l) || isUnder(l, path)) ?? path
-}
-
-/**
- * Every path a config object sets. `leaf` marks values that are not objects: setting
- * `audio: null` overwrites a locked `audio.output.voice` as surely as setting it directly.
- */
-function collectPaths(value: Record<string, unknown>, prefix = ''): PathEntry[] {
-  const paths: PathEntry[] = []
-  for (const [key, child] of Object.entries(value)) {
-    const path = prefix === '' ? key : `${prefix}.${key}`
-    paths.push({ path, leaf: !isRecord(child) })
-    if (isRecord(child)) paths.push(...collectPaths(child, path))
-  }
-  return paths
-}
-
-interface PathEntry {
-  path: string
-  leaf: boolean
-}
-
-function removePaths(value: Record<string, unknown>, locked: string[], prefix = '') {
-  const result: Record<string, unknown> = {}
-  for (const [key, child] of Object.entries(value)) {
-    const path = prefix === '' ? key : `${prefix}.${key}`
-    if (locked.some((l) => isUnder(path, l))) continue
-    if (!isRecord(child) && locked.some((l) => isUnder(l, path))) continue
-    result[key] = isRecord(child) ? removePaths(child, locked, path) : child
-  }
-  return result
-}
-
-function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>) {
-  const result: Record<string, unknown> = { ...base }
-  for (const [key, value] of Object.entries(over)) {
-    const current = result[key]
-    result[key] = isRecord(current) && isRecord(value) ? deepMerge(current, value) : value
-  }
-  return result
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function unique(values: string[]): string[] {
