@@ -1,5 +1,5 @@
-import { describe, it, vi } from 'vitest'
-import { providers } from './support/fixtures'
+import { describe, expect, it, vi } from 'vitest'
+import { providers, type Provider } from './support/fixtures'
 import { finishCase } from './support/invariants'
 import { SoakRun, soakErrorCodes } from './support/soak-driver'
 
@@ -39,5 +39,31 @@ describe.each(providers)('%s soak', (provider) => {
         { cause: error },
       )
     }
+  })
+})
+
+describe('soak replay', () => {
+  /** One short soak: the actions it took (with their simulated times) and the transcript. */
+  async function soakOnce(provider: Provider, replaySeed: number) {
+    const soak = await SoakRun.start({ provider, seed: replaySeed, minutes: 0.5 })
+    await soak.run(0.5)
+    const transcript = soak.test.runner.getState().items.map((item) => ({
+      kind: item.kind,
+      status: item.status,
+      text: item.kind === 'message' ? `${item.role}: ${item.text}` : item.name,
+    }))
+    await finishCase(soak.test, { errors: soakErrorCodes })
+    return { actions: [...soak.log], transcript }
+  }
+
+  it.each(providers)('%s: the same seed replays the same session', async (provider) => {
+    const first = await soakOnce(provider, 4_242)
+    const second = await soakOnce(provider, 4_242)
+    expect(first.actions.length).toBeGreaterThan(5)
+    expect(second.actions).toEqual(first.actions)
+    expect(second.transcript).toEqual(first.transcript)
+    // And a different seed is a different session (the comparison can fail).
+    const other = await soakOnce(provider, 4_243)
+    expect(other.actions).not.toEqual(first.actions)
   })
 })
