@@ -35,7 +35,7 @@ export interface GeminiSetupOptions {
  * | `tools` | `tools[{functionDeclarations}]`: `parameters` (OpenAPI subset) or `parametersJsonSchema` (see `schema.ts`); `behavior: 'non_blocking'` → `NON_BLOCKING` |
  * | `toolChoice` | `'none'` sends no tools (the Live setup has no tool config); `auto` is the default; `required` and a named function cannot be expressed and are ignored |
  * | `turnDetection` | `realtimeInputConfig`: `mode:'none'` → `automaticActivityDetection.disabled:true` (the app sends activity start/end); otherwise `startSensitivity`/`endSensitivity` → `START_/END_SENSITIVITY_HIGH|LOW`, `prefixPaddingMs`, `silenceDurationMs`; `interruptResponse:false` → `activityHandling:'NO_INTERRUPTION'`, `true` → `START_OF_ACTIVITY_INTERRUPTS`. `semantic_vad` is treated as automatic detection; `threshold`, `eagerness`, `createResponse`, `idleTimeoutMs` do not apply |
- * | `inputAudioTranscription` | `inputAudioTranscription: {}` (Gemini picks the model; `model`, `language`, `prompt` do not apply) |
+ * | `inputAudioTranscription` | `inputAudioTranscription: {}`, with `languageCodes: [language]` when a language is set (newer models take it); Gemini picks the model, so `model` and `prompt` do not apply |
  * | `outputAudioTranscription` | `outputAudioTranscription: {}` when true |
  * | `sessionResumption` | `{handle}` when a handle exists (`transparent` on Vertex only), `{}` otherwise to request handles; never `{handle: null}` (refused by newer models) |
  * | `contextWindowCompression` | `{triggerTokens, slidingWindow:{targetTokens}}`, counts as int64 strings |
@@ -75,7 +75,11 @@ export function toGeminiSetup(config: RealtimeConfig, options: GeminiSetupOption
   if (config.turnDetection !== undefined) {
     setup.realtimeInputConfig = toRealtimeInputConfig(config.turnDetection)
   }
-  if (config.inputAudioTranscription !== undefined) setup.inputAudioTranscription = {}
+  const transcription = config.inputAudioTranscription
+  if (transcription !== undefined) {
+    setup.inputAudioTranscription =
+      transcription.language === undefined ? {} : { languageCodes: [transcription.language] }
+  }
   if (config.outputAudioTranscription === true) setup.outputAudioTranscription = {}
   const handle = config.sessionResumption?.handle
   if (handle !== undefined) {

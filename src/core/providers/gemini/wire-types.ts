@@ -67,7 +67,8 @@ export interface GeminiSetup {
   systemInstruction?: { parts: Array<{ text: string }>; role?: string }
   tools?: Array<{ functionDeclarations: GeminiFunctionDeclaration[] }>
   realtimeInputConfig?: GeminiRealtimeInputConfig
-  inputAudioTranscription?: Record<string, never>
+  /** `{}` enables it; newer models also take the spoken languages (BCP-47). */
+  inputAudioTranscription?: { languageCodes?: string[] }
   outputAudioTranscription?: Record<string, never>
   sessionResumption?: { handle?: string; transparent?: boolean }
   /** int64 values travel as strings in proto3 JSON. */

@@ -150,8 +150,9 @@ const fieldCases: Record<keyof RealtimeConfigInput, Array<[RealtimeConfigInput, 
   inputAudioTranscription: [
     [
       { inputAudioTranscription: { model: 'x', language: 'en' } },
-      { ...BASE, inputAudioTranscription: {} },
+      { ...BASE, inputAudioTranscription: { languageCodes: ['en'] } },
     ],
+    [{ inputAudioTranscription: { model: 'x' } }, { ...BASE, inputAudioTranscription: {} }],
   ],
   outputAudioTranscription: [
     [{ outputAudioTranscription: true }, { ...BASE, outputAudioTranscription: {} }],
