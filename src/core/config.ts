@@ -5,12 +5,12 @@
 import * as z from 'zod/mini'
 // Functions from zod's core by name: reading `z.core` at run time keeps zod's whole `core`
 // namespace, all its locales included (~400 kB), in a browser bundle.
-import { $ZodType, config as zodConfig, globalConfig, toJSONSchema } from 'zod/v4/core'
+import { $ZodType } from 'zod/v4/core'
 import type { $ZodIssue } from 'zod/v4/core'
-import en from 'zod/v4/locales/en.js'
 // Classic zod's `safeParse` by name: it reports a `ZodError` (what `cause` has always been), and
 // alone it brings in classic's error class, not its schemas.
 import { safeParse } from 'zod'
+import { configIssueMessage } from './config-messages'
 import { RealtimeError } from './errors'
 
 /**
@@ -73,12 +73,31 @@ const jsonObjectSchema = z.custom<JsonSchema>(
   { message: 'must be a JSON Schema with type "object" or a zod object schema' },
 )
 
+/** A zod schema that can describe itself: classic zod's `schema.toJSONSchema()`. */
+interface SelfDescribingSchema {
+  toJSONSchema(params: { unrepresentable: 'any' }): Record<string, unknown>
+}
+
 /**
  * Converts a zod schema to the JSON Schema providers expect. `$schema` is dropped: OpenAI
  * accepts it but Gemini's `parametersJsonSchema` validator does not need it, and it is noise.
+ *
+ * The schema converts itself, so zod's JSON Schema generator is the one classic zod already
+ * brings into the app (~7 KB gzip that the core would otherwise carry a second copy of). A
+ * `zod/mini` schema has no such method: it is refused with a clear error, and the app passes
+ * `toJSONSchema(schema)` from `zod/mini` instead.
  */
 export function toolParametersToJsonSchema(schema: $ZodType): JsonSchema {
-  const converted = toJSONSchema(schema, { unrepresentable: 'any' }) as Record<string, unknown>
+  const convert = (schema as Partial<SelfDescribingSchema>).toJSONSchema
+  if (typeof convert !== 'function') {
+    throw new RealtimeError(
+      'invalid_config',
+      'Tool parameters must be a classic zod schema (import { z } from "zod") or JSON Schema; ' +
+        'a zod/mini schema cannot convert itself, so pass toJSONSchema(schema) from "zod/mini"',
+      { path: 'parameters' },
+    )
+  }
+  const converted = convert.call(schema, { unrepresentable: 'any' })
   const { $schema: _dropped, ...rest } = converted
   if (rest.type !== 'object') {
     throw new RealtimeError(
@@ -234,22 +253,12 @@ function describeIssue(issue: $ZodIssue): { path: string; message: string } {
   return { path: base, message: issue.message }
 }
 
-/**
- * Zod's English messages, as classic zod registers them on its first schema: zod/mini leaves
- * the locale unset ("Invalid input" for everything). An app's own `z.config(...)` locale or
- * error map, set before or after, wins.
- */
-export function ensureZodLocale(): void {
-  if (!globalConfig.localeError) zodConfig(en())
-}
-
 function parseWith<TSchema extends $ZodType>(
   schema: TSchema,
   input: unknown,
   what: string,
 ): z.output<TSchema> {
-  ensureZodLocale()
-  const result = safeParse(schema, input)
+  const result = safeParse(schema, input, { error: configIssueMessage })
   if (result.success) return result.data
   const [first, ...others] = result.error.issues.map(describeIssue)
   const path = first?.path ?? ''

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import { globalConfig } from 'zod/v4/core'
 import {
   isRealtimeError,
   parseRealtimeConfig,
@@ -225,5 +226,53 @@ describe('parseSessionUpdate', () => {
 
   it('should name the update in its errors', () => {
     expect(() => parseSessionUpdate({ speed: 0 })).toThrowError(/Invalid session update: speed/)
+  })
+})
+
+describe('config messages without a zod locale', () => {
+  // An app that never loads classic zod (JSON-Schema tools, zod/mini) has no locale set: the
+  // config's own English messages apply. An app's locale, when there is one, wins.
+  function messageOf(input: unknown): string {
+    const saved = { ...globalConfig }
+    delete globalConfig.localeError
+    delete globalConfig.customError
+    try {
+      parseRealtimeConfig(input)
+    } catch (error) {
+      return (error as Error).message
+    } finally {
+      Object.assign(globalConfig, saved)
+    }
+    throw new Error('expected the config to be refused')
+  }
+
+  it.each([
+    [{ temperature: 9 }, 'Invalid realtime config: temperature: must be at most 2'],
+    [{ instruction: 3 }, 'Invalid realtime config: instruction: expected string, received number'],
+    [
+      { turnDetection: { mode: 'server_vad', silenceDurationMs: -1 } },
+      'Invalid realtime config: turnDetection',
+    ],
+    [{ voice: '' }, 'Invalid realtime config: voice: must be at least 1 characters'],
+    [
+      { modalities: ['video'] },
+      'Invalid realtime config: modalities[0]: expected "text" | "audio"',
+    ],
+    [
+      { maxOutputTokens: 1.5 },
+      'Invalid realtime config: maxOutputTokens: matches none of the allowed shapes',
+    ],
+    [
+      { tools: [{ name: '9 bad' }] },
+      'Invalid realtime config: tools[0].name: must be 1-64 letters',
+    ],
+  ])('%j → %s', (input, message) => {
+    expect(messageOf(input)).toContain(message)
+  })
+
+  it('should leave an app locale in charge', () => {
+    expect(() => parseRealtimeConfig({ temperature: 9 })).toThrow(
+      'Too big: expected number to be <=2',
+    )
   })
 })

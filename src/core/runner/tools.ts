@@ -2,7 +2,7 @@
 // `core` namespace (all its locales), and classic schemas keep every method (bench/bundle.ts).
 import { $ZodType, safeParse } from 'zod/v4/core'
 import type { $ZodError, $ZodObject, output } from 'zod/v4/core'
-import { ensureZodLocale, formatIssuePath, parseToolDefinition } from '../config'
+import { formatIssuePath, parseToolDefinition } from '../config'
 import type { JsonSchema, ToolDefinition, ToolDefinitionInput } from '../config'
 import { RealtimeError } from '../errors'
 import { compileJsonSchema } from './json-schema'
@@ -100,7 +100,6 @@ export function compileTool(tool: ToolInput): CompiledTool {
     definition,
     validate: isZodSchema(parameters)
       ? (args) => {
-          ensureZodLocale()
           const result = safeParse(parameters, args)
           return result.success
             ? { ok: true, value: result.data }

@@ -334,7 +334,7 @@ describe('tool argument validation', () => {
     })
   })
 
-  it('should validate with the schema itself for classic and mini zod schemas', () => {
+  it('should validate with the schema itself for classic zod schemas', () => {
     const classic = compileTool({
       name: 'classic',
       parameters: z.object({ city: z.string(), days: z.number().default(1) }),
@@ -347,15 +347,27 @@ describe('tool argument validation', () => {
       ok: false,
       issues: [{ path: 'city', message: 'Invalid input: expected string, received number' }],
     })
-    const mini = compileTool({ name: 'mini', parameters: zm.object({ n: zm.int() }) })
+  })
+
+  it('should refuse a zod/mini schema with a clear error, and take its JSON Schema instead', () => {
+    // A mini schema cannot convert itself, and the core does not carry zod's generator.
+    const schema = zm.object({ n: zm.int() })
+    let thrown: unknown
+    try {
+      compileTool({ name: 'mini', parameters: schema })
+    } catch (error) {
+      thrown = error
+    }
+    expect(thrown).toMatchObject({ code: 'invalid_config', path: 'parameters' })
+    expect((thrown as Error).message).toContain('toJSONSchema(schema) from "zod/mini"')
+    // What the message asks for works: the JSON Schema, checked by the built-in validator.
+    const mini = compileTool({ name: 'mini', parameters: zm.toJSONSchema(schema) as never })
     expect(mini.definition.parameters).toMatchObject({
       type: 'object',
       properties: { n: { type: 'integer' } },
       required: ['n'],
     })
-    expect(mini.validate({ n: 1.5 })).toEqual({
-      ok: false,
-      issues: [{ path: 'n', message: 'Invalid input: expected int, received number' }],
-    })
+    expect(mini.validate({ n: 2 })).toEqual({ ok: true, value: { n: 2 } })
+    expect(mini.validate({ n: 1.5 })).toMatchObject({ ok: false, issues: [{ path: 'n' }] })
   })
 })
