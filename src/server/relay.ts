@@ -1,15 +1,15 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { WebSocket, WebSocketServer, type RawData } from 'ws'
+import { WebSocketServer } from 'ws'
 import { RealtimeError } from '../core/errors'
-import { applySessionPolicy, type PolicyProtocol, type SessionPolicy } from './relay-policy'
-import {
-  closeReason,
-  sendableCloseCode,
-  splitRequestTarget,
-  upstreamTarget,
-  type UpstreamSettings,
-} from './relay-upstream'
+import { createAdmissionControl } from './relay-admission'
+import { bridge } from './relay-bridge'
+import type { PolicyProtocol, SessionPolicy } from './relay-policy'
+import { splitRequestTarget, upstreamTarget, type UpstreamSettings } from './relay-upstream'
+
+import { relayCloseCodes } from './relay-close-codes'
+
+export { relayCloseCodes }
 
 /** What `authorize` may attach to a connection (user id, plan, …); passed to `sessionPolicy`. */
 export type RelayClaims = Record<string, unknown>
@@ -31,9 +31,12 @@ export interface RelayServerOptions {
   allowedOrigins?: readonly string[] | '*'
   /** Largest message accepted from the browser; bigger closes the socket with 1009. Default 256 KiB. */
   maxMessageBytes?: number
-  /** Concurrent connections across all clients; beyond it HTTP 503. Default 100. */
+  /**
+   * Concurrent connections across all clients, counted from the moment a handshake is admitted
+   * (so handshakes still awaiting `authorize` count); beyond it HTTP 503. Default 100.
+   */
   maxConnections?: number
-  /** Concurrent connections per client IP; beyond it HTTP 429. Default 4. */
+  /** Concurrent connections per client IP, counted the same way; beyond it HTTP 429. Default 4. */
   perIpLimit?: number
   /** Bytes allowed to queue in either direction before the relay gives up with 1013. Default 4 MiB. */
   maxBufferedBytes?: number
@@ -63,21 +66,10 @@ export interface RelayServer {
   readonly url: string
   readonly openaiUrl: string
   readonly geminiUrl: string
+  /** Connections holding a slot: open, or admitted and still authorizing or upgrading. */
   connectionCount(): number
   close(): Promise<void>
 }
-
-/** Close codes the relay itself uses (documented in the README). */
-export const relayCloseCodes = {
-  /** A browser message exceeded `maxMessageBytes`. */
-  messageTooBig: 1009,
-  /** A session message broke a refusing policy (Gemini; OpenAI gets an `error` event). */
-  policyViolation: 1008,
-  /** The upstream could not be reached or refused the handshake. */
-  upstreamFailed: 1011,
-  /** A direction's buffer exceeded `maxBufferedBytes` (slow consumer). */
-  backpressure: 1013,
-} as const
 
 /**
  * A WebSocket relay so a browser reaches a provider while the API key stays on the server.
@@ -119,11 +111,12 @@ export async function createRelayServer(options: RelayServerOptions): Promise<Re
     // echo `openai-insecure-api-key.*` (it would hand a key back to the page).
     handleProtocols: (protocols) => (protocols.has('realtime') ? 'realtime' : false),
   })
-  const perIp = new Map<string, number>()
-  const sockets = new Set<WebSocket>()
+  const admission = createAdmissionControl(limits)
 
   const refuse = (socket: Duplex, status: number, reason: string, ip: string): void => {
     log({ type: 'refused', status, reason, ip })
+    // Destroy once written: a client that keeps its half open must not keep the socket alive.
+    socket.once('finish', () => socket.destroy())
     socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
   }
 
@@ -147,34 +140,28 @@ export async function createRelayServer(options: RelayServerOptions): Promise<Re
       return refuse(socket, 404, 'Not Found', ip)
     }
     if (!originAllowed(request, options.allowedOrigins)) return refuse(socket, 403, 'Forbidden', ip)
-    if (sockets.size >= limits.maxConnections) return refuse(socket, 503, 'Service Unavailable', ip)
-    if ((perIp.get(ip) ?? 0) >= limits.perIpLimit)
-      return refuse(socket, 429, 'Too Many Requests', ip)
-    // Count the slot before awaiting `authorize`, so a burst cannot slip past the per-IP limit.
-    perIp.set(ip, (perIp.get(ip) ?? 0) + 1)
-    const releaseSlot = once(() => {
-      const left = (perIp.get(ip) ?? 1) - 1
-      if (left <= 0) perIp.delete(ip)
-      else perIp.set(ip, left)
-    })
+    if (socket.destroyed) return
+    // Node's HTTP server drops its own error listener before 'upgrade', and `ws` adds one only in
+    // `handleUpgrade`: a client resetting during `authorize` would otherwise crash the process.
+    socket.on('error', () => {})
+    const slot = admission.admit(ip, socket)
+    if (!slot.admitted) return refuse(socket, slot.status, slot.reason, ip)
     let claims: RelayClaims = {}
     try {
       const verdict = options.authorize ? await options.authorize(request) : true
       if (verdict === false) {
-        releaseSlot()
+        slot.release()
         return refuse(socket, 401, 'Unauthorized', ip)
       }
       if (typeof verdict === 'object') claims = verdict
     } catch {
-      releaseSlot()
+      slot.release()
       return refuse(socket, 401, 'Unauthorized', ip)
     }
+    // Gone while authorizing: its slot went with its socket, and no upstream is dialled for it.
+    if (socket.destroyed) return
     wss.handleUpgrade(request, socket, head, (client) => {
-      sockets.add(client)
-      client.once('close', () => {
-        sockets.delete(client)
-        releaseSlot()
-      })
+      client.once('close', slot.release)
       log({ type: 'open', protocol, ip })
       const policy =
         typeof options.sessionPolicy === 'function'
@@ -188,105 +175,21 @@ export async function createRelayServer(options: RelayServerOptions): Promise<Re
         modelLocked: policy?.locked?.includes('model') ?? false,
       }
       const suffix = rest.slice(protocol === 'openai' ? '/openai'.length : '/gemini'.length)
-      bridge(client, upstreamTarget(settings, protocol, suffix, query), protocol, policy)
-    })
-  }
-
-  const bridge = (
-    client: WebSocket,
-    target: ReturnType<typeof upstreamTarget>,
-    protocol: PolicyProtocol,
-    policy: SessionPolicy | undefined,
-  ): void => {
-    const upstream = new WebSocket(target.url, protocol === 'openai' ? ['realtime'] : [], {
-      headers: target.headers,
-      perMessageDeflate: false,
-    })
-    const pending: Array<{ data: RawData | string; binary: boolean }> = []
-    let pendingBytes = 0
-    const redact = (text: string): string =>
-      options.apiKey ? text.split(options.apiKey).join('[redacted]') : text
-    const closeBoth = once((code: number, reason: string, by: 'client' | 'upstream' | 'relay') => {
-      log({ type: 'closed', code, reason, by })
-      const safeReason = closeReason(redact(reason))
-      if (client.readyState === WebSocket.OPEN) client.close(sendableCloseCode(code), safeReason)
-      else client.terminate()
-      if (upstream.readyState === WebSocket.OPEN) upstream.close(1000)
-      else upstream.terminate()
-    })
-
-    const toUpstream = (data: RawData | string, binary: boolean): void => {
-      if (upstream.readyState === WebSocket.OPEN) {
-        if (upstream.bufferedAmount > limits.maxBufferedBytes) {
-          return closeBoth(relayCloseCodes.backpressure, 'relay upstream buffer full', 'relay')
-        }
-        upstream.send(data, { binary })
-        return
-      }
-      pendingBytes += byteLength(data)
-      if (pendingBytes > limits.maxBufferedBytes) {
-        return closeBoth(
-          relayCloseCodes.backpressure,
-          'relay buffer full before upstream opened',
-          'relay',
-        )
-      }
-      pending.push({ data, binary })
-    }
-
-    client.on('message', (data, isBinary) => {
-      if (isBinary || policy === undefined) return toUpstream(data, isBinary)
-      const text = data.toString()
-      let message: unknown
       try {
-        message = JSON.parse(text)
+        const target = upstreamTarget(settings, protocol, suffix, query)
+        bridge(client, target, protocol, policy, {
+          apiKey: options.apiKey,
+          maxBufferedBytes: limits.maxBufferedBytes,
+          log,
+        })
       } catch {
-        return toUpstream(text, false) // the provider answers malformed input itself
+        // A malformed `upstreamUrls` throws while building or dialling the URL. Thrown from
+        // here it would be an unhandled rejection; the message stays server-side (it can hold
+        // the URL, and the Gemini URL holds the key).
+        const code = relayCloseCodes.upstreamFailed
+        log({ type: 'closed', code, reason: 'invalid upstream URL', by: 'relay' })
+        client.close(code, 'relay misconfigured: invalid upstream URL')
       }
-      const decision = applySessionPolicy(protocol, message, policy)
-      if (decision.kind === 'refuse') {
-        log({ type: 'policy', action: 'refused', fields: decision.violations })
-        const detail = `session fields locked by the server: ${decision.violations.join(', ')}`
-        if (protocol === 'gemini')
-          return closeBoth(relayCloseCodes.policyViolation, detail, 'relay')
-        client.send(JSON.stringify(policyError(message, detail)))
-        return
-      }
-      if (decision.removed.length > 0) {
-        log({ type: 'policy', action: 'filtered', fields: decision.removed })
-      }
-      toUpstream(JSON.stringify(decision.message), false)
-    })
-    client.on('close', (code, reason) => closeBoth(code, reason.toString(), 'client'))
-    client.on('error', () => closeBoth(1011, 'client error', 'client'))
-
-    upstream.on('open', () => {
-      for (const item of pending.splice(0)) upstream.send(item.data, { binary: item.binary })
-      pendingBytes = 0
-    })
-    upstream.on('message', (data, isBinary) => {
-      if (client.readyState !== WebSocket.OPEN) return
-      if (client.bufferedAmount > limits.maxBufferedBytes) {
-        return closeBoth(relayCloseCodes.backpressure, 'relay client buffer full', 'relay')
-      }
-      // Keep the frame type: Gemini sends JSON in binary frames and its SDK expects that.
-      if (isBinary) client.send(data, { binary: true })
-      else client.send(redact(data.toString()), { binary: false })
-    })
-    upstream.on('close', (code, reason) => closeBoth(code, reason.toString(), 'upstream'))
-    upstream.on('unexpected-response', (_req, res) => {
-      closeBoth(
-        relayCloseCodes.upstreamFailed,
-        `upstream refused the connection (HTTP ${res.statusCode})`,
-        'upstream',
-      )
-    })
-    upstream.on('error', (error) => {
-      closeBoth(
-        relayCloseCodes.upstreamFailed,
-        `upstream unreachable: ${error.message}`,
-        'upstream',
-      )
     })
   }
 
@@ -323,10 +226,11 @@ export async function createRelayServer(options: RelayServerOptions): Promise<Re
     get geminiUrl() {
       return `${baseUrl()}/gemini`
     },
-    connectionCount: () => sockets.size,
+    connectionCount: () => admission.count(),
     close: async () => {
       server.off('upgrade', upgradeListener)
-      for (const socket of sockets) socket.terminate()
+      // Open connections and handshakes still authorizing alike.
+      admission.destroyAll()
       wss.close()
       if (options.server === undefined) {
         server.closeAllConnections()
@@ -345,36 +249,5 @@ function originAllowed(request: IncomingMessage, allowed: RelayServerOptions['al
     return new URL(origin).host === request.headers.host
   } catch {
     return false
-  }
-}
-
-/** The error event the real service sends for a refused update, so clients handle it alike. */
-function policyError(message: unknown, detail: string) {
-  const eventId = (message as { event_id?: unknown }).event_id
-  return {
-    type: 'error',
-    event_id: `event_relay_${Date.now().toString(36)}`,
-    error: {
-      type: 'invalid_request_error',
-      code: 'relay_policy_violation',
-      message: detail,
-      param: 'session',
-      event_id: typeof eventId === 'string' ? eventId : null,
-    },
-  }
-}
-
-function byteLength(data: RawData | string): number {
-  if (typeof data === 'string') return Buffer.byteLength(data)
-  if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.length, 0)
-  return data.byteLength
-}
-
-function once<TArgs extends unknown[]>(fn: (...args: TArgs) => void): (...args: TArgs) => void {
-  let done = false
-  return (...args) => {
-    if (done) return
-    done = true
-    fn(...args)
   }
 }

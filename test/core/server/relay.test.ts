@@ -214,6 +214,19 @@ describe('createRelayServer', () => {
     expect(closed.code).toBe(1011)
     expect(closed.reason).toContain('HTTP 401')
   })
+
+  it('should close with 1011 instead of crashing when an upstream URL is malformed', async () => {
+    const relay = await createRelayServer({
+      upstream: 'mock',
+      apiKey,
+      upstreamUrls: { openai: 'ws://[::1', gemini: 'ftp://127.0.0.1' },
+    })
+    cleanups.push(relay.close)
+    const expected = { code: 1011, reason: 'relay misconfigured: invalid upstream URL' }
+    expect(await connect(relay.openaiUrl).closed).toEqual(expected)
+    expect(await connect(relay.geminiUrl).closed).toEqual(expected)
+    await until(() => relay.connectionCount() === 0)
+  })
 })
 
 function thrower(): never {
