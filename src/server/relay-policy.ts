@@ -53,9 +53,11 @@ export type PolicyDecision =
  *   (`instructions`, `tools`, `tool_choice`, `output_modalities`, `max_output_tokens`,
  *   `audio.output.voice|format`, `prompt`), with the same names as in the session;
  * - Gemini `setup`. No other Gemini message changes config (`realtimeInput`, `clientContent`,
- *   `toolResponse` carry input only), and the service refuses a second `setup`.
+ *   `toolResponse` carry input only), and the service refuses a second `setup`;
+ * - OpenAI `conversation.item.create` → `item`, when it is a `system` message: see
+ *   {@link applySessionPolicy}.
  */
-export type ConfigKey = 'session' | 'response' | 'setup'
+export type ConfigKey = 'session' | 'response' | 'setup' | 'item'
 
 /**
  * Applies the policy to one client message. Messages that carry no config pass unchanged.
@@ -67,17 +69,40 @@ export type ConfigKey = 'session' | 'response' | 'setup'
  */
 export function applySessionPolicy(
   protocol: PolicyProtocol,
-  message: unknown,
+  input: unknown,
   policy: SessionPolicy | undefined,
 ): PolicyDecision {
-  if (policy === undefined || !isRecord(message)) return { kind: 'forward', message, removed: [] }
+  if (policy === undefined || !isRecord(input))
+    return { kind: 'forward', message: input, removed: [] }
+  let message = input
+  const removedItems: string[] = []
+  const normalize = protocol === 'gemini' ? protoJsonKey : sameKey
+  const locked = (policy.locked ?? []).map((path) => normalizePath(path, normalize))
+  // On OpenAI a `system` message is instructions by another name: the model follows it as it
+  // follows the session's. With `instructions` locked, a client may not add one, on its own
+  // (refused whatever `onViolation` says: nothing would be left to forward) or as the input of
+  // one response (removed, or the response refused).
+  if (protocol === 'openai' && locked.some((lock) => isUnder('instructions', lock))) {
+    if (message.type === 'conversation.item.create' && isSystemItem(message.item)) {
+      return { kind: 'refuse', violations: ['instructions'], configKey: 'item' }
+    }
+    const response = message.type === 'response.create' ? message.response : undefined
+    if (isRecord(response) && Array.isArray(response.input)) {
+      const kept = response.input.filter((item) => !isSystemItem(item))
+      if (kept.length < response.input.length) {
+        if (policy.onViolation === 'refuse') {
+          return { kind: 'refuse', violations: ['instructions'], configKey: 'response' }
+        }
+        message = { ...message, response: { ...response, input: kept } }
+        removedItems.push('instructions')
+      }
+    }
+  }
   const configKey = findConfigKey(protocol, message)
   if (configKey === undefined) return { kind: 'forward', message, removed: [] }
   const config = message[configKey]
   if (!isRecord(config)) return { kind: 'forward', message, removed: [] }
 
-  const normalize = protocol === 'gemini' ? protoJsonKey : sameKey
-  const locked = (policy.locked ?? []).map((path) => normalizePath(path, normalize))
   const violations = violationsOf(config, locked, normalize)
   const reported = unique(violations.map((v) => lockFor(locked, v)))
   if (violations.length > 0 && policy.onViolation === 'refuse') {
@@ -90,7 +115,11 @@ export function applySessionPolicy(
         ? removePaths(filtered, enforcedPaths(policy.enforce, normalize), normalize)
         : deepMerge(filtered, policy.enforce, normalize)
   }
-  return { kind: 'forward', message: { ...message, [configKey]: filtered }, removed: reported }
+  return {
+    kind: 'forward',
+    message: { ...message, [configKey]: filtered },
+    removed: unique([...removedItems, ...reported]),
+  }
 }
 
 function findConfigKey(
@@ -113,6 +142,11 @@ function enforcedPaths(enforce: Record<string, unknown>, normalize: KeyNormalize
 /** The lock a violating path falls under, as the app wrote it in `locked` (normalized). */
 function lockFor(locked: string[], path: string): string {
   return locked.find((l) => isUnder(path, l) || isUnder(l, path)) ?? path
+}
+
+/** An OpenAI conversation item that speaks as the system (`message` with role `system`). */
+function isSystemItem(item: unknown): boolean {
+  return isRecord(item) && item.role === 'system'
 }
 
 function unique(values: string[]): string[] {
