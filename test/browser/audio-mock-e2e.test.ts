@@ -26,6 +26,8 @@ interface InterruptReport {
   itemId: string | undefined
   playedMs: number
   silenceLatencyMs: number
+  /** Context time of the first silent frame. */
+  silentAt: number
 }
 type Events = Array<{ type: string; itemId?: string; status?: string }>
 type Items = Array<{ id: string; status: string; role?: string }>
@@ -197,6 +199,9 @@ describe('barge-in against the mock server', () => {
       expect(report!.itemId).toBe(message.item_id)
       expect(Math.abs(message.audio_end_ms - report!.playedMs)).toBeLessThanOrEqual(30)
       expect(report!.silenceLatencyMs).toBeLessThanOrEqual(10)
+      // Also from the moment the runner saw the mock's speech signal (the context clock read in
+      // its event handler), not only from the interrupt call.
+      expect((report!.silentAt - speechAt.at(-1)!) * 1000).toBeLessThanOrEqual(10)
       // Clamped to what was received; sent although the provider had finished sending.
       const received = (await h.call<Record<string, number>>('received'))[message.item_id]!
       expect(message.audio_end_ms).toBeLessThanOrEqual((received / 2 / 24_000) * 1000)

@@ -60,6 +60,11 @@ export class Resampler {
   readonly #stepWhole: number
   readonly #stepFrac: number
   readonly #identity: boolean
+  /**
+   * Pure decimation with a symmetric phase whose last tap is zero (the window's edge): tap `mid`
+   * is the centre, so sample pairs around it share one multiply.
+   */
+  readonly #folded: boolean
   /** Input history plus new input; the next output's window starts at index `#pos`. */
   readonly #buffer: Float32Array<ArrayBuffer>
   #length = 0
@@ -100,6 +105,7 @@ export class Resampler {
     this.#coefs = this.#identity
       ? new Float32Array(0)
       : designPolyphaseTable(this.#up, this.#taps, cutoff, STOPBAND_DB)
+    this.#folded = this.#up === 1 && isFoldable(this.#coefs, this.#taps)
     // History (< K) + one slice, or + K zeros in flush() when K is large.
     this.#buffer = new Float32Array(2 * this.#taps + SLICE)
     this.reset()
@@ -193,38 +199,38 @@ export class Resampler {
     let pos = this.#pos
     let phase = this.#phase
     let n = written
-    if (up === 1) {
-      // Pure decimation (48k → 24k/16k, the usual capture path): every output uses the same
-      // coefficients, so two outputs per pass share each coefficient load (~1.4× faster). Each
-      // output still gets its own four accumulators in the same order as the loop below.
+    if (this.#folded) {
+      // Pure decimation (48k → 24k/16k, the usual capture path): one phase, symmetric around
+      // tap `mid`, so each coefficient multiplies the sum of the two samples it weighs (half the
+      // multiplies), and two outputs per pass share each coefficient load. The order of the
+      // additions is fixed per output, so chunking still cannot change a result.
       const q0 = stepWhole
+      const mid = taps / 2 - 1
+      const centre = coefs[mid]!
       while (pos + q0 <= last && n + 1 < limit) {
-        let a0 = 0
+        const pa = pos + mid
+        const pb = pa + q0
+        let a0 = centre * buf[pa]!
         let a1 = 0
-        let a2 = 0
-        let a3 = 0
-        let b0 = 0
+        let b0 = centre * buf[pb]!
         let b1 = 0
-        let b2 = 0
-        let b3 = 0
-        const next = pos + q0
-        for (let k = 0; k < taps; k += 4) {
-          const c0 = coefs[k]!
-          const c1 = coefs[k + 1]!
-          const c2 = coefs[k + 2]!
-          const c3 = coefs[k + 3]!
-          a0 += c0 * buf[pos + k]!
-          a1 += c1 * buf[pos + k + 1]!
-          a2 += c2 * buf[pos + k + 2]!
-          a3 += c3 * buf[pos + k + 3]!
-          b0 += c0 * buf[next + k]!
-          b1 += c1 * buf[next + k + 1]!
-          b2 += c2 * buf[next + k + 2]!
-          b3 += c3 * buf[next + k + 3]!
+        let j = 1
+        for (; j < mid; j += 2) {
+          const c0 = coefs[mid - j]!
+          const c1 = coefs[mid - j - 1]!
+          a0 += c0 * (buf[pa - j]! + buf[pa + j]!)
+          a1 += c1 * (buf[pa - j - 1]! + buf[pa + j + 1]!)
+          b0 += c0 * (buf[pb - j]! + buf[pb + j]!)
+          b1 += c1 * (buf[pb - j - 1]! + buf[pb + j + 1]!)
         }
-        out[n++] = a0 + a1 + (a2 + a3)
-        out[n++] = b0 + b1 + (b2 + b3)
-        pos = next + q0
+        if (j === mid) {
+          const c0 = coefs[0]!
+          a0 += c0 * (buf[pa - mid]! + buf[pa + mid]!)
+          b0 += c0 * (buf[pb - mid]! + buf[pb + mid]!)
+        }
+        out[n++] = a0 + a1
+        out[n++] = b0 + b1
+        pos = pb - mid + q0
       }
     }
     while (pos <= last && n < limit) {
@@ -253,6 +259,14 @@ export class Resampler {
     this.#phase = phase
     return n
   }
+}
+
+/** One phase of `taps` coefficients, mirrored around `taps/2 - 1`, with a zero last tap. */
+function isFoldable(coefs: Float32Array, taps: number): boolean {
+  const mid = taps / 2 - 1
+  if (coefs.length !== taps || coefs[taps - 1] !== 0) return false
+  for (let j = 1; j <= mid; j++) if (coefs[mid - j] !== coefs[mid + j]) return false
+  return true
 }
 
 function gcd(a: number, b: number): number {
