@@ -13,6 +13,12 @@ export interface DemoServerOptions {
   /** Provider keys; without any, the embedded mock server answers for both providers. */
   openaiApiKey?: string | undefined
   geminiApiKey?: string | undefined
+  /**
+   * Provider endpoints for the live relays (a proxy, a regional host; the tests point them at a
+   * mock server that checks the key). Default: the providers' public endpoints.
+   */
+  openaiUrl?: string | undefined
+  geminiUrl?: string | undefined
 }
 
 export interface DemoServer {
@@ -75,11 +81,16 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     relayPaths.gemini = '/relay/gemini'
   } else {
     // One relay per provider: each holds its own key.
+    const upstreamUrls = {
+      ...(options.openaiUrl ? { openai: options.openaiUrl } : {}),
+      ...(options.geminiUrl ? { gemini: options.geminiUrl } : {}),
+    }
     for (const [provider, apiKey] of Object.entries(keys) as Array<[DemoProvider, string]>) {
       relays.push(
         await createRelayServer({
           upstream: provider,
           apiKey,
+          upstreamUrls,
           server: http,
           basePath: `/relay-${provider}`,
           // The demo's instructions and tools come from the page; a production app would lock

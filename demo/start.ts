@@ -5,6 +5,8 @@ const demo = await startDemoServer({
   port: Number(process.env.PORT ?? 5173),
   openaiApiKey: process.env.OPENAI_API_KEY,
   geminiApiKey: process.env.GEMINI_API_KEY,
+  openaiUrl: process.env.OPENAI_REALTIME_URL,
+  geminiUrl: process.env.GEMINI_LIVE_URL,
 })
 const source =
   demo.config.mode === 'mock'

@@ -1,75 +1,22 @@
-// `npm start` end to end, run as a child process: the demo server (Vite page + relay + embedded mock with the espeak-ng
-// voice) in real Chromium with the fake microphone. The mock hears the first spoken turn as
-// "What's the weather in Paris?" and the second as "Please switch to the dark theme.", so one
-// conversation exercises a spoken turn, the get_weather tool and the set_theme UI tool.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+// `npm start` end to end, run as a child process: the demo server (Vite page + relay + embedded
+// mock with the espeak-ng voice) in real Chromium with the fake microphone. The mock hears the
+// first spoken turn as "What's the weather in Paris?" and the second as "Please switch to the
+// dark theme.", so one conversation exercises a spoken turn, the get_weather tool and the
+// set_theme UI tool.
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { describeProblems, useChromium } from './support/chromium'
+import { npmStart, type RunningDemo } from './support/npm-start'
 import { speechThenSilenceWav } from './support/padded-wav'
 
-interface Demo {
-  url: string
-  banner: string
-}
-
-let child: ChildProcess | undefined
-let demo: Demo | undefined
-
-/**
- * Runs `npm start` as a user would — without provider keys, on a free port — and reads the one
- * URL it prints.
- */
-function npmStart(): Promise<Demo> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0' }
-  delete env.OPENAI_API_KEY
-  delete env.GEMINI_API_KEY
-  child = spawn('npm', ['start', '--silent'], {
-    cwd: fileURLToPath(new URL('../..', import.meta.url)),
-    env,
-    detached: true, // its own process group, so npm, tsx and node all stop together
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const started = child
-  let output = ''
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString()
-      const line = output.split('\n').find((each) => each.startsWith('adk-realtime demo: '))
-      const url = line && /http:\/\/127\.0\.0\.1:\d+\//.exec(line)?.[0]
-      if (line && url) resolve({ url, banner: line })
-    }
-    started.stdout?.on('data', onData)
-    started.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    started.once('exit', (code) => reject(new Error(`npm start exited (${code}):\n${output}`)))
-  })
-}
+let demo: RunningDemo | undefined
 
 beforeAll(async () => {
-  demo = await npmStart()
+  demo = await npmStart() // no provider keys: the embedded mock
 }, 120_000)
 
 afterAll(async () => {
-  const started = child
-  if (started?.pid === undefined || started.exitCode !== null) return
-  const exited = new Promise((resolve) => started.once('exit', resolve))
-  process.kill(-started.pid, 'SIGTERM')
-  await exited
-  // npm can exit before the tsx and node processes under it: wait for the whole group.
-  for (let i = 0; i < 100 && groupAlive(started.pid); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  if (groupAlive(started.pid)) process.kill(-started.pid, 'SIGKILL')
+  await demo?.stop()
 })
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 // A short phrase, then silence long enough for the mock's VAD to end the turn and the reply to
 // finish before the next loop speaks.
