@@ -148,6 +148,8 @@ const fieldCases: Record<keyof RealtimeConfigInput, Array<[RealtimeConfigInput, 
     ],
   ],
   toolChoice: [
+    [{ toolChoice: 'auto' }, { ...BASE, tool_choice: 'auto' }],
+    [{ toolChoice: 'none' }, { ...BASE, tool_choice: 'none' }],
     [{ toolChoice: 'required' }, { ...BASE, tool_choice: 'required' }],
     [
       { toolChoice: { type: 'function', name: 'get_weather' } },
