@@ -1,6 +1,8 @@
 // The mock's WebRTC endpoint, driven from Node by a werift peer standing in for the browser:
 // the SDP exchange (raw and multipart), the OpenAI events on the oai-events data channel, and the
 // answer's audio as PCMU RTP with output_audio_buffer.started/stopped/cleared.
+import { readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters } from 'werift'
 import type { RTCDataChannel } from 'werift'
@@ -72,7 +74,7 @@ async function call(
   }
   const response = await fetch(`${url}/v1/realtime/calls`, { method: 'POST', headers, body })
   if (response.status !== 201) return response
-  expect(response.headers.get('content-type')).toBe('application/sdp')
+  expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8')
   await peer.setRemoteDescription({ type: 'answer', sdp: await response.text() })
   const received: Array<Record<string, unknown>> = []
   channel.onMessage.subscribe((data) => received.push(JSON.parse(String(data))))
@@ -208,3 +210,63 @@ describe('mock server: POST /v1/realtime/calls', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe('*')
   })
 })
+
+describe('mock server: the recorded WebRTC offers', () => {
+  // The HTTP-only recordings hold a real client's POST /v1/realtime/calls (multipart sdp +
+  // session) and the service's answer: the mock must take the same request and answer alike.
+  const dir = fileURLToPath(
+    new URL('../../../../shared/fixtures/recorded/openai/', import.meta.url),
+  )
+  const recorded = readdirSync(dir)
+    .filter((name) => name.endsWith('-http.jsonl'))
+    .map((name) => {
+      const lines = readFileSync(`${dir}${name}`, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as RecordedLine)
+      const exchange = lines.find((line) => line.event === 'http')
+      if (exchange?.request === undefined) throw new Error(`${name}: no HTTP exchange`)
+      return { name, exchange: exchange as Required<RecordedLine> }
+    })
+
+  it('finds the recordings', () => {
+    expect(recorded.length).toBeGreaterThanOrEqual(2)
+  })
+
+  it.each(recorded)(
+    '$name: answers the recorded offer as the service did',
+    async ({ exchange }) => {
+      server = await createMockRealtimeServer()
+      const { request, response } = exchange
+      const response_ = await fetch(`${server.url}/v1/realtime/calls`, {
+        method: 'POST',
+        headers: {
+          authorization: 'Bearer sk-test',
+          accept: request.headers.accept![0]!,
+          'content-type': request.headers['content-type']![0]!,
+        },
+        body: request.body,
+      })
+      expect(response_.status).toBe(response.status.code)
+      expect(response_.headers.get('content-type')).toBe(response.headers['content-type']![0])
+      expect(response_.headers.get('location')).toMatch(/^\/v1\/realtime\/calls\/rtc_/)
+      const answer = await response_.text()
+      const sections = (sdp: string) => sdp.split(/\r?\n/).filter((line) => line.startsWith('m='))
+      // The same media sections as the service's answer: audio, then the data channel.
+      expect(sections(answer).map((line) => line.split(' ')[0])).toEqual(
+        sections(response.body.string).map((line) => line.split(' ')[0]),
+      )
+      expect(answer).toMatch(/a=setup:(active|passive)/)
+    },
+  )
+})
+
+interface RecordedLine {
+  event?: string
+  request?: { body: string; headers: Record<string, string[]> }
+  response?: {
+    status: { code: number }
+    headers: Record<string, string[]>
+    body: { string: string }
+  }
+}

@@ -13,7 +13,7 @@ import { loadWerift, type WeriftModule } from './werift'
 
 const CORS = {
   'access-control-allow-origin': '*',
-  'access-control-expose-headers': 'Location',
+  'access-control-expose-headers': 'Location, X-Request-Id',
 }
 /** A call whose data channel has not opened by then is abandoned (the browser gave up). */
 const OPEN_DEADLINE_MS = 30_000
@@ -134,7 +134,11 @@ export class WebRTCCalls {
     const answer = await this.#place(werift, offer, model)
     return {
       status: 201,
-      headers: { 'content-type': 'application/sdp', location: `/v1/realtime/calls/${callId}` },
+      // As the service answers (recorded): the SDP as text/plain, the call id in Location.
+      headers: {
+        'content-type': 'text/plain; charset=utf-8',
+        location: `/v1/realtime/calls/${callId}`,
+      },
       body: answer,
     }
   }
