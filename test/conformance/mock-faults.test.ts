@@ -332,6 +332,50 @@ describe('fault: refused resumes', () => {
   })
 })
 
+describe('fault: refuse the next K resumes', () => {
+  it('refuses exactly K resume attempts on any connections, then resumes', async () => {
+    server = await createMockRealtimeServer()
+    const first = await geminiSession(server.url, { sessionResumption: {} })
+    first.send({ realtimeInput: { text: 'Hello.' } })
+    await first.messages.next(turnComplete)
+    const handle = await first.messages
+      .next(
+        (message) =>
+          'sessionResumptionUpdate' in message && first.messages.items.indexOf(message) > 2,
+      )
+      .then((message) => (message.sessionResumptionUpdate as { newHandle: string }).newHandle)
+    first.ws.close()
+    await first.closed
+
+    server.refuseResumes(2)
+    const attempt = async (): Promise<{ code: number; reason: string } | 'resumed'> => {
+      const client = rawClient(
+        `${server!.url.replace(/^http/, 'ws')}//ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent?key=K`,
+      )
+      await client.opened
+      client.send({
+        setup: {
+          model: 'models/gemini-2.5-flash-native-audio-preview-09-2025',
+          sessionResumption: { handle },
+        },
+      })
+      const outcome = await Promise.race([
+        client.closed,
+        client.messages
+          .next((message) => 'setupComplete' in message)
+          .then(() => 'resumed' as const),
+      ])
+      client.ws.close()
+      await client.closed
+      return outcome
+    }
+    const unavailable = { code: 1011, reason: 'The service is currently unavailable.' }
+    expect(await attempt()).toEqual(unavailable)
+    expect(await attempt()).toEqual(unavailable)
+    expect(await attempt()).toBe('resumed')
+  })
+})
+
 describe('fault: go-away now', () => {
   it('sends goAway { timeLeft } at once, then closes 1011 when the time is up', async () => {
     const clock = new ManualClock()

@@ -50,6 +50,12 @@ export interface MockRealtimeServer {
   readonly log: MockServerLog
   /** The connections that are open now. */
   connections(): MockConnectionHandle[]
+  /**
+   * Gemini: refuses the next `count` resume attempts (a `setup` with a handle), whichever
+   * connections they arrive on, as the service does when it is unavailable (close 1011). The
+   * per-connection fault `{ type: 'refuseResume' }` refuses one on a connection scripted ahead.
+   */
+  refuseResumes(count: number): void
   /** Closes every connection (1001) and stops listening. */
   close(): Promise<void>
 }
@@ -185,6 +191,7 @@ export async function createMockRealtimeServer(
     port: address.port,
     log,
     connections: () => [...open.values()].map((entry) => entry.handle).concat(calls.connections()),
+    refuseResumes: (count) => context.resumption.refuseNext(count),
     close: async () => {
       calls.close()
       const sockets = [...open.values()].map((entry) => entry.ws)

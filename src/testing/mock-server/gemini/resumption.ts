@@ -25,6 +25,7 @@ const HANDLE_TTL_MS = 2 * 60 * 60 * 1000
 export class ResumptionRegistry {
   readonly #clock: MockClock
   readonly #handles = new Map<string, HandleEntry>()
+  #refusals = 0
 
   constructor(clock: MockClock) {
     this.#clock = clock
@@ -37,6 +38,18 @@ export class ResumptionRegistry {
       history: structuredClone([...history]),
       expiresAt: this.#clock.now() + HANDLE_TTL_MS,
     })
+  }
+
+  /** Refuses the next `count` resume attempts, on whichever connections they arrive. */
+  refuseNext(count: number): void {
+    this.#refusals = Math.max(0, Math.floor(count))
+  }
+
+  /** Consumes one refusal scheduled by {@link refuseNext}, if any is left. */
+  takeRefusal(): boolean {
+    if (this.#refusals === 0) return false
+    this.#refusals--
+    return true
   }
 
   /** The session and conversation a handle resumes, if it exists and has not expired. */

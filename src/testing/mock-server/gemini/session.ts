@@ -190,7 +190,8 @@ export class GeminiSession implements TurnHost, FaultTarget {
     if (!isSetup(setup)) throw new CloseWith(setup)
     const handle = setup.resumption?.handle
     if (handle !== undefined) {
-      if (this.faults.takeRefuseResume()) throw new CloseWith(geminiClose.unavailable)
+      const refused = this.faults.takeRefuseResume() || this.#context.resumption.takeRefusal()
+      if (refused) throw new CloseWith(geminiClose.unavailable)
       const resumed = this.#context.resumption.resolve(handle)
       if (!resumed) throw new CloseWith(geminiClose.invalidArgument)
       if (resumed.record.connected()) throw new CloseWith(geminiClose.internal)
