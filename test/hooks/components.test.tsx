@@ -164,6 +164,31 @@ describe.each(reactModes)('components (%s)', (_mode, strict) => {
     expect(live.hasAttribute('data-reduced-motion')).toBe(false)
   })
 
+  it("AudioVisualizer should follow the system's prefers-reduced-motion, live", async () => {
+    // jsdom has no matchMedia: a stand-in whose answer the test flips, firing `change`.
+    let reduce = true
+    const listeners = new Set<() => void>()
+    const original = window.matchMedia
+    window.matchMedia = ((query: string) => ({
+      get matches() {
+        return query === '(prefers-reduced-motion: reduce)' && reduce
+      },
+      media: query,
+      addEventListener: (_type: string, listener: () => void) => listeners.add(listener),
+      removeEventListener: (_type: string, listener: () => void) => listeners.delete(listener),
+    })) as unknown as typeof window.matchMedia
+    try {
+      withSession(strict, <AudioVisualizer label="System" />)
+      const canvas = screen.getByRole('img', { name: 'System' })
+      expect(canvas.hasAttribute('data-reduced-motion')).toBe(true)
+      reduce = false
+      act(() => listeners.forEach((listener) => listener()))
+      expect(canvas.hasAttribute('data-reduced-motion')).toBe(false)
+    } finally {
+      window.matchMedia = original
+    }
+  })
+
   it('VoiceAgent should own a session from a model, connect, fail with Retry, and disconnect', async () => {
     const model = createScriptedModel({ refuseConnects: 1 })
     const audio = createSimulatedAudio()
