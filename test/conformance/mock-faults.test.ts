@@ -32,6 +32,22 @@ afterEach(async () => {
 const turnComplete = (message: Record<string, unknown>) =>
   (message.serverContent as { turnComplete?: boolean } | undefined)?.turnComplete === true
 
+/** A Gemini session that says `text`, hangs up and leaves the resumable handle it was given. */
+async function handleAfterTurn(url: string, text: string): Promise<string> {
+  const first = await geminiSession(url, { sessionResumption: {}, outputAudioTranscription: {} })
+  first.send({ realtimeInput: { text } })
+  await first.messages.next(turnComplete)
+  const handle = await first.messages
+    .next(
+      (message) =>
+        'sessionResumptionUpdate' in message && first.messages.items.indexOf(message) > 2,
+    )
+    .then((message) => (message.sessionResumptionUpdate as { newHandle: string }).newHandle)
+  first.ws.close()
+  await first.closed
+  return handle
+}
+
 describe('fault: drop', () => {
   it('after N frames: the client gets exactly N frames, then an abnormal close (1006)', async () => {
     server = await createMockRealtimeServer({
@@ -282,20 +298,7 @@ describe('fault: refused resumes', () => {
     server = await createMockRealtimeServer({
       faults: ({ index }) => (index === 1 ? [{ type: 'refuseResume' }] : []),
     })
-    const first = await geminiSession(server.url, {
-      sessionResumption: {},
-      outputAudioTranscription: {},
-    })
-    first.send({ realtimeInput: { text: 'My name is Ada.' } })
-    await first.messages.next(turnComplete)
-    const handle = await first.messages
-      .next(
-        (message) =>
-          'sessionResumptionUpdate' in message && first.messages.items.indexOf(message) > 2,
-      )
-      .then((message) => (message.sessionResumptionUpdate as { newHandle: string }).newHandle)
-    first.ws.close()
-    await first.closed
+    const handle = await handleAfterTurn(server.url, 'My name is Ada.')
 
     const refused = rawClient(
       `${server.url.replace(/^http/, 'ws')}//ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent?key=K`,
@@ -335,17 +338,7 @@ describe('fault: refused resumes', () => {
 describe('fault: refuse the next K resumes', () => {
   it('refuses exactly K resume attempts on any connections, then resumes', async () => {
     server = await createMockRealtimeServer()
-    const first = await geminiSession(server.url, { sessionResumption: {} })
-    first.send({ realtimeInput: { text: 'Hello.' } })
-    await first.messages.next(turnComplete)
-    const handle = await first.messages
-      .next(
-        (message) =>
-          'sessionResumptionUpdate' in message && first.messages.items.indexOf(message) > 2,
-      )
-      .then((message) => (message.sessionResumptionUpdate as { newHandle: string }).newHandle)
-    first.ws.close()
-    await first.closed
+    const handle = await handleAfterTurn(server.url, 'Hello.')
 
     server.refuseResumes(2)
     const attempt = async (): Promise<{ code: number; reason: string } | 'resumed'> => {

@@ -196,6 +196,20 @@ export async function openaiSession(
   return client
 }
 
+/** Sends a user text item and asks for a response; resolves once `until` has arrived. */
+export async function openaiTextTurn(
+  client: RawClient,
+  text: string,
+  until: string,
+): Promise<void> {
+  client.send({
+    type: 'conversation.item.create',
+    item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
+  })
+  client.send({ type: 'response.create' })
+  await client.messages.next((message) => message.type === until)
+}
+
 /** Opens a Gemini connection (on the SDK's `//ws/…` path), sends `setup` and waits for `setupComplete`. */
 export async function geminiSession(
   baseUrl: string,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createMockBrain, createMockRealtimeServer } from '../../../src/testing'
-import { geminiSession, openaiSession } from '../../conformance/mock-helpers'
+import { geminiSession, openaiSession, openaiTextTurn } from '../../conformance/mock-helpers'
 
 /** The brain's `audioChunkMs` sets how much 24 kHz PCM16 each audio frame carries, on both sides. */
 const BYTES_PER_MS = (24_000 * 2) / 1000
@@ -10,12 +10,7 @@ async function openaiChunks(audioChunkMs: number): Promise<number[]> {
   const server = await createMockRealtimeServer({ brain, pingIntervalMs: 0 })
   try {
     const client = await openaiSession(server.openaiUrl)
-    client.send({
-      type: 'conversation.item.create',
-      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hello!' }] },
-    })
-    client.send({ type: 'response.create' })
-    await client.messages.next((message) => message.type === 'response.done')
+    await openaiTextTurn(client, 'Hello!', 'response.done')
     client.ws.close()
     return client.messages.items
       .filter((message) => message.type === 'response.output_audio.delta')

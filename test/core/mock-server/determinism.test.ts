@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createMockRealtimeServer } from '../../../src/testing'
-import { geminiSession, openaiSession } from '../../conformance/mock-helpers'
+import { geminiSession, openaiSession, openaiTextTurn } from '../../conformance/mock-helpers'
 
 /**
  * The same script against the same seed gives the same frames — ids, handles and audio bytes
@@ -10,12 +10,7 @@ async function openaiTurn(seed: number): Promise<unknown[]> {
   const server = await createMockRealtimeServer({ seed, pingIntervalMs: 0 })
   try {
     const client = await openaiSession(server.openaiUrl)
-    client.send({
-      type: 'conversation.item.create',
-      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hello!' }] },
-    })
-    client.send({ type: 'response.create' })
-    await client.messages.next((message) => message.type === 'rate_limits.updated')
+    await openaiTextTurn(client, 'Hello!', 'rate_limits.updated')
     client.ws.close()
     // `expires_at` follows the clock; everything else must be identical.
     return client.messages.items.map((message) =>
