@@ -1,5 +1,6 @@
 import { globalConfig } from 'zod/v4/core'
 import type { $ZodRawIssue } from 'zod/v4/core'
+import { jsonKind } from './json-kind'
 
 /**
  * English messages for the config schemas' issues, passed to each parse rather than set as zod's
@@ -14,7 +15,7 @@ export function configIssueMessage(issue: $ZodRawIssue): string | undefined {
   }
   switch (issue.code) {
     case 'invalid_type':
-      return `expected ${issue.expected}, received ${typeName(issue.input)}`
+      return `expected ${issue.expected}, received ${jsonKind(issue.input)}`
     case 'invalid_value':
       return `expected ${issue.values.map((value) => JSON.stringify(value)).join(' | ')}`
     case 'too_big':
@@ -39,11 +40,4 @@ export function configIssueMessage(issue: $ZodRawIssue): string | undefined {
 function bound(origin: string, relation: string, limit: number | bigint): string {
   const unit = origin === 'string' ? ' characters' : origin === 'array' ? ' items' : ''
   return `${relation} ${String(limit)}${unit}`
-}
-
-function typeName(input: unknown): string {
-  if (input === null) return 'null'
-  if (Array.isArray(input)) return 'array'
-  if (typeof input === 'number' && Number.isNaN(input)) return 'NaN'
-  return typeof input
 }

@@ -1,4 +1,5 @@
 import { formatIssuePath } from '../config'
+import { jsonKind } from '../json-kind'
 
 /**
  * Validates tool arguments against the JSON Schema a tool declares: small and synchronous, so a
@@ -72,15 +73,8 @@ function isSchema(value: unknown): value is Schema {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function kindOf(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'array'
-  if (typeof value === 'number' && !Number.isFinite(value)) return 'NaN'
-  return typeof value
-}
-
 function hasType(value: unknown, type: unknown): boolean {
-  const kind = kindOf(value)
+  const kind = jsonKind(value)
   return type === 'integer' ? Number.isInteger(value) : kind === type
 }
 
@@ -206,7 +200,7 @@ function applyKeywords(schema: Schema, value: unknown, path: Path, context: Cont
       report(
         context,
         path,
-        `Invalid input: expected ${types.join(' or ')}, received ${kindOf(value)}`,
+        `Invalid input: expected ${types.join(' or ')}, received ${jsonKind(value)}`,
       )
       return value
     }
