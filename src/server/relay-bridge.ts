@@ -93,7 +93,9 @@ export function bridge(
     if (decision.removed.length > 0) {
       log({ type: 'policy', action: 'filtered', fields: decision.removed })
     }
-    toUpstream(JSON.stringify(decision.message), isBinary)
+    // Untouched (audio, most events): the frame as it came, not parsed and printed again.
+    const forwarded = decision.message === message ? data : JSON.stringify(decision.message)
+    toUpstream(forwarded, isBinary)
   })
   client.on('close', (code, reason) => closeBoth(code, reason.toString(), 'client'))
   client.on('error', () => closeBoth(1011, 'client error', 'client'))

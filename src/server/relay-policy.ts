@@ -72,36 +72,38 @@ export function applySessionPolicy(
   input: unknown,
   policy: SessionPolicy | undefined,
 ): PolicyDecision {
-  if (policy === undefined || !isRecord(input))
+  // Most messages (audio, every 20 ms) carry no config: they leave before any path work.
+  const configKey = policy === undefined ? undefined : findConfigKey(protocol, input)
+  if (policy === undefined || configKey === undefined || !isRecord(input)) {
     return { kind: 'forward', message: input, removed: [] }
-  let message = input
-  const removedItems: string[] = []
+  }
   const normalize = protocol === 'gemini' ? protoJsonKey : sameKey
   const locked = (policy.locked ?? []).map((path) => normalizePath(path, normalize))
   // On OpenAI a `system` message is instructions by another name: the model follows it as it
   // follows the session's. With `instructions` locked, a client may not add one, on its own
   // (refused whatever `onViolation` says: nothing would be left to forward) or as the input of
   // one response (removed, or the response refused).
-  if (protocol === 'openai' && locked.some((lock) => isUnder('instructions', lock))) {
-    if (message.type === 'conversation.item.create' && isSystemItem(message.item)) {
-      return { kind: 'refuse', violations: ['instructions'], configKey: 'item' }
-    }
-    const response = message.type === 'response.create' ? message.response : undefined
-    if (isRecord(response) && Array.isArray(response.input)) {
-      const kept = response.input.filter((item) => !isSystemItem(item))
-      if (kept.length < response.input.length) {
-        if (policy.onViolation === 'refuse') {
-          return { kind: 'refuse', violations: ['instructions'], configKey: 'response' }
-        }
-        message = { ...message, response: { ...response, input: kept } }
-        removedItems.push('instructions')
+  const instructionsLocked = locked.some((lock) => isUnder('instructions', lock))
+  if (configKey === 'item') {
+    return instructionsLocked && isSystemItem(input.item)
+      ? { kind: 'refuse', violations: ['instructions'], configKey }
+      : { kind: 'forward', message: input, removed: [] }
+  }
+  let message = input
+  const removedItems: string[] = []
+  const response = configKey === 'response' ? message.response : undefined
+  if (instructionsLocked && isRecord(response) && Array.isArray(response.input)) {
+    const kept = response.input.filter((item) => !isSystemItem(item))
+    if (kept.length < response.input.length) {
+      if (policy.onViolation === 'refuse') {
+        return { kind: 'refuse', violations: ['instructions'], configKey }
       }
+      message = { ...message, response: { ...response, input: kept } }
+      removedItems.push('instructions')
     }
   }
-  const configKey = findConfigKey(protocol, message)
-  if (configKey === undefined) return { kind: 'forward', message, removed: [] }
   const config = message[configKey]
-  if (!isRecord(config)) return { kind: 'forward', message, removed: [] }
+  if (!isRecord(config)) return { kind: 'forward', message, removed: removedItems }
 
   const violations = violationsOf(config, locked, normalize)
   const reported = unique(violations.map((v) => lockFor(locked, v)))
@@ -122,13 +124,12 @@ export function applySessionPolicy(
   }
 }
 
-function findConfigKey(
-  protocol: PolicyProtocol,
-  message: Record<string, unknown>,
-): ConfigKey | undefined {
+function findConfigKey(protocol: PolicyProtocol, message: unknown): ConfigKey | undefined {
+  if (!isRecord(message)) return undefined
   if (protocol === 'gemini') return 'setup' in message ? 'setup' : undefined
   if (message.type === 'session.update') return 'session'
   if (message.type === 'response.create') return 'response'
+  if (message.type === 'conversation.item.create') return 'item'
   return undefined
 }
 

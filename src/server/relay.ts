@@ -5,9 +5,8 @@ import { RealtimeError } from '../core/errors'
 import { createAdmissionControl } from './relay-admission'
 import { bridge } from './relay-bridge'
 import type { PolicyProtocol, SessionPolicy } from './relay-policy'
-import { splitRequestTarget, upstreamTarget, type UpstreamSettings } from './relay-upstream'
-
 import { relayCloseCodes } from './relay-close-codes'
+import { splitRequestTarget, upstreamTarget, type UpstreamSettings } from './relay-upstream'
 
 export { relayCloseCodes }
 
@@ -161,7 +160,6 @@ export async function createRelayServer(options: RelayServerOptions): Promise<Re
     // Gone while authorizing: its slot went with its socket, and no upstream is dialled for it.
     if (socket.destroyed) return
     wss.handleUpgrade(request, socket, head, (client) => {
-      client.once('close', slot.release)
       log({ type: 'open', protocol, ip })
       const policy =
         typeof options.sessionPolicy === 'function'
