@@ -299,7 +299,11 @@ describe('every end path leaves the video tracks ended', () => {
           previewPlaying: boolean
         }>('reactCamera', (c) => c.framesSent >= 1 && c.previewPlaying)
         expect(camera).toMatchObject({ status: 'running', previewState: 'running' })
-        expect(framesIn(mock).length).toBeGreaterThanOrEqual(1)
+        // framesSent counts a frame once the browser's socket took it; the mock reads it a moment
+        // later, so wait for it to arrive rather than expect it already there.
+        await expect
+          .poll(() => framesIn(mock).length, { timeout: 10_000 })
+          .toBeGreaterThanOrEqual(1)
         await h.call('unmountReact')
         await allEnded(h)
         expect(h.problems, describeProblems(h.problems)).toEqual([])
