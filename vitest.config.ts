@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config'
 // - browser: Node tests that drive Debian's Chromium through playwright-core.
 export default defineConfig({
   test: {
+    // expect.poll's default of 1 s is tight for a real page or socket on a loaded 2-core CI box;
+    // a poll that passes returns as soon as it holds, so a longer bound costs nothing.
+    expect: { poll: { timeout: 10_000 } },
     projects: [
       {
         extends: true,

@@ -177,8 +177,7 @@ describe('MicrophoneCapture', () => {
       const devices = await h.call<Array<{ id: string }>>('microphones')
       const other = devices.find((d) => d.id !== 'default' && d.id !== '')
       expect(other).toBeDefined()
-      const before = await h.call<number>('lastIndex')
-      const contextBefore = await h.call<number>('captureClock')
+      const before = await h.call<{ index: number; clock: number }>('captureProgress')
       await h.call('setDevice', other!.id)
       const snapshot = await h.call<{ status: string; deviceId: string; activeDeviceId: string }>(
         'snapshot',
@@ -188,11 +187,11 @@ describe('MicrophoneCapture', () => {
         deviceId: other!.id,
         activeDeviceId: other!.id,
       })
-      await h.until<number>('lastIndex', (i) => i >= before + 50)
+      await h.until<number>('lastIndex', (i) => i >= before.index + 50)
       // No gap: frames kept coming at 50 per second of audio time through the swap.
-      const after = await h.call<number>('lastIndex')
-      const elapsedMs = ((await h.call<number>('captureClock')) - contextBefore) * 1000
-      expect(Math.abs((after - before) * 20 - elapsedMs)).toBeLessThan(100)
+      const after = await h.call<{ index: number; clock: number }>('captureProgress')
+      const elapsedMs = (after.clock - before.clock) * 1000
+      expect(Math.abs((after.index - before.index) * 20 - elapsedMs)).toBeLessThan(100)
       const tracks = await h.call<Tracked>('tracks')
       expect(tracks.map((t) => t.readyState)).toEqual(['ended', 'live'])
       await h.call('stopCapture')

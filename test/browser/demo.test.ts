@@ -92,6 +92,12 @@ it('should switch persona on Gemini through a session resumption', async () => {
     await expect
       .poll(() => page.locator('.demo-notice').textContent(), { timeout: 30_000 })
       .toMatch(/^Pirate: (resuming|queued)/)
+    // The bridge message goes out on the resumed connection only, so seeing it in the transcript
+    // proves the resumption finished (the status alone may never have left "connected" in a
+    // frame the page rendered).
+    await expect
+      .poll(() => page.locator('[role="log"]').innerText(), { timeout: 30_000 })
+      .toContain('You are now the Pirate.')
     await expect
       .poll(() => page.locator('.adk-connection-status').getAttribute('data-state'), {
         timeout: 30_000,

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { WebSocket } from 'ws'
 import { compareClientFrame, parseRecording, startReplayServer } from '../../src/testing/replay'
 import type { ReplayServer } from '../../src/testing/replay'
@@ -137,7 +137,8 @@ describe('startReplayServer', () => {
     expect(socket.protocol).toBe('realtime')
     socket.send(JSON.stringify({ type: 'response.create', event_id: 'e1' }))
     await replay.finished(2_000)
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    // finished() means the server wrote its last frame; the client reads it a moment later.
+    await vi.waitFor(() => expect(received).toHaveLength(3), { timeout: 2_000 })
     expect(received.map((message) => JSON.parse(message.data).type)).toEqual([
       'session.created',
       'response.created',
@@ -185,8 +186,9 @@ describe('startReplayServer', () => {
 
     const ended = await start([source('openai'), line('server', { type: 'x' })].join('\n'))
     const second = await open(ended.url)
+    const secondClosed = new Promise((resolve) => second.socket.once('close', resolve))
     second.socket.send(JSON.stringify({ type: 'response.create' }))
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await secondClosed // the server records the mismatch, then closes 1008
     expect(ended.mismatches[0]).toContain(
       'Unexpected client frame "response.create": the recording has the end of the recording',
     )

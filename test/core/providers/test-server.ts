@@ -83,8 +83,8 @@ export async function startTestServer(
   }
 }
 
-/** Waits until `check` holds (polling), failing after ~2 s. */
+/** Waits until `check` holds (polling), failing after 2,000 polls (10 s or more). */
 export async function eventually(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5))
+  for (let i = 0; i < 2_000 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5))
   if (!check()) throw new Error('condition not reached')
 }

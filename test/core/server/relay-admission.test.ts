@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http'
 import { createConnection } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RelayLogEntry } from '../../../src/server'
@@ -21,13 +22,52 @@ const slowAuthorize = async (): Promise<boolean> => {
   return true
 }
 
+/**
+ * An `authorize` that is still pending when its client leaves: it tells the test it has started,
+ * then answers yes only once the relay's side of the socket has ended, so the relay always
+ * sees a client that left mid-`authorize` (no race between timers and the FIN or RST). After
+ * `open()` it answers yes at once.
+ */
+function authorizeOutlivingClient(): {
+  authorize: (request: IncomingMessage) => Promise<boolean>
+  started: () => Promise<void>
+  open: () => void
+} {
+  let holding = true
+  let signal: () => void = () => {}
+  let startedPromise = new Promise<void>((resolve) => (signal = resolve))
+  return {
+    authorize: async (request) => {
+      if (!holding) return true
+      signal()
+      // A reset closes the relay's socket; a FIN only ends it (half-open until the relay acts).
+      await new Promise((resolve) => {
+        request.socket.once('end', resolve)
+        request.socket.once('close', resolve)
+      })
+      return true
+    },
+    started: async () => {
+      await startedPromise
+      startedPromise = new Promise<void>((resolve) => (signal = resolve))
+    },
+    open: () => {
+      holding = false
+    },
+  }
+}
+
 /** Opens a raw TCP socket, starts a valid upgrade, and ends it the chosen way mid-`authorize`. */
-async function abandonDuringAuthorize(url: string, how: 'end' | 'reset'): Promise<void> {
+async function abandonDuringAuthorize(
+  url: string,
+  how: 'end' | 'reset',
+  authorizing: () => Promise<void>,
+): Promise<void> {
   const socket = createConnection({ host: '127.0.0.1', port: portOf(url) })
   socket.on('error', () => {})
   await new Promise((resolve) => socket.once('connect', resolve))
   socket.write(upgradeRequest(new URL(url).pathname))
-  await delay(15)
+  await authorizing()
   if (how === 'reset') socket.resetAndDestroy()
   else socket.destroy()
   await new Promise((resolve) => socket.once('close', resolve))
@@ -72,16 +112,18 @@ describe('createRelayServer admission', () => {
   })
 
   it('should free the slot of a client that leaves or resets during an async authorize, without crashing', async () => {
+    const gate = authorizeOutlivingClient()
     const { relay, upstream } = await setup({
       maxConnections: 1,
       perIpLimit: 1,
-      authorize: slowAuthorize,
+      authorize: gate.authorize,
     })
-    await abandonDuringAuthorize(relay.openaiUrl, 'end')
-    await abandonDuringAuthorize(relay.geminiUrl, 'reset')
-    await delay(100) // both authorizations settle after their clients are gone
+    await abandonDuringAuthorize(relay.openaiUrl, 'end', gate.started)
+    await until(() => relay.connectionCount() === 0) // the one slot is free again
+    await abandonDuringAuthorize(relay.geminiUrl, 'reset', gate.started)
     await until(() => relay.connectionCount() === 0)
     expect(upstream.connections).toHaveLength(0) // nobody dialled the provider for them
+    gate.open()
     const browser = connect(relay.openaiUrl)
     expect(await browser.refused).toBeUndefined() // opened: neither slot leaked
     expect(relay.connectionCount()).toBe(1)

@@ -128,7 +128,7 @@ export function connect(
   return { socket, frames, binary, http, opened, closed, refused }
 }
 
-export async function until(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
+export async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   for (let i = 0; i < timeoutMs / 10 && !condition(); i++) {
     await new Promise((r) => setTimeout(r, 10))
   }

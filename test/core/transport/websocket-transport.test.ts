@@ -60,7 +60,7 @@ function collect(events: TransportEvent[]): (event: TransportEvent) => void {
 }
 
 async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5))
+  for (let i = 0; i < 2_000 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5))
   expect(check()).toBe(true)
 }
 
