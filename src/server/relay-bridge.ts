@@ -7,13 +7,23 @@ import {
   type PolicyProtocol,
   type SessionPolicy,
 } from './relay-policy'
+import { createOrderedTasks } from './ordered-tasks'
 import { createRedactor, toBuffer } from './relay-redact'
+import {
+  issuedHandle,
+  mayCarrySetup,
+  requestedHandles,
+  RESUMPTION_HANDLE_TTL_MS,
+  type ResumptionHandleStore,
+} from './relay-resumption'
 import { closeReason, sendableCloseCode, type UpstreamTarget } from './relay-upstream'
 
 export interface BridgeSettings {
   apiKey: string | undefined
   maxBufferedBytes: number
   log: (entry: RelayLogEntry) => void
+  /** Gemini with a resumption binding: whose handles this connection gets and may resume. */
+  resumption?: { owner: string | undefined; store: ResumptionHandleStore }
 }
 
 /**
@@ -72,18 +82,15 @@ export function bridge(
     client.send(JSON.stringify(policyError(message, detail, param)))
   }
 
-  client.on('message', (data, isBinary) => {
-    if (policy === undefined) return toUpstream(data, isBinary)
-    // Binary frames are read too: both services parse a binary frame's UTF-8 JSON like text.
-    let message: unknown
-    try {
-      message = JSON.parse(toBuffer(data).toString('utf8'))
-    } catch {
-      // What the relay cannot read it cannot vouch for: a lenient upstream parser might find a
-      // locked field in it.
-      log({ type: 'policy', action: 'refused', fields: [] })
-      return refuse(undefined, 'the relay applies a session policy and needs JSON messages', null)
-    }
+  const resumption = protocol === 'gemini' ? settings.resumption : undefined
+
+  /** Forwards a parsed message under the policy; `reserialize` sends exactly what was checked. */
+  const forward = (
+    message: unknown,
+    data: RawData,
+    isBinary: boolean,
+    reserialize: boolean,
+  ): void => {
     const decision = applySessionPolicy(protocol, message, policy)
     if (decision.kind === 'refuse') {
       log({ type: 'policy', action: 'refused', fields: decision.violations })
@@ -94,8 +101,96 @@ export function bridge(
       log({ type: 'policy', action: 'filtered', fields: decision.removed })
     }
     // Untouched (audio, most events): the frame as it came, not parsed and printed again.
-    const forwarded = decision.message === message ? data : JSON.stringify(decision.message)
-    toUpstream(forwarded, isBinary)
+    const untouched = decision.message === message && !reserialize
+    toUpstream(untouched ? data : JSON.stringify(decision.message), isBinary)
+  }
+
+  /** A `setup` asking to resume goes on only if every handle in it was issued to this owner. */
+  const resumeIfOwned = (
+    handles: string[],
+    message: unknown,
+    data: RawData,
+    isBinary: boolean,
+  ): void | Promise<void> => {
+    const { owner, store } = resumption!
+    const settle = (owners: Array<string | undefined>): void => {
+      if (owner !== undefined && owners.every((issuedTo) => issuedTo === owner)) {
+        // Re-serialized: upstream reads the handle the relay checked, even if the frame
+        // spelled it twice (duplicate keys) or in escapes.
+        return forward(message, data, isBinary, true)
+      }
+      log({ type: 'resumption', action: 'refused', detail: 'handle not issued to this owner' })
+      closeBoth(
+        relayCloseCodes.policyViolation,
+        'resumption handle not issued to this user',
+        'relay',
+      )
+    }
+    const failed = (): void => {
+      log({ type: 'resumption', action: 'storeError', detail: 'handle lookup failed' })
+      closeBoth(
+        relayCloseCodes.upstreamFailed,
+        'relay could not check the resumption handle',
+        'relay',
+      )
+    }
+    if (owner === undefined) return settle([undefined])
+    try {
+      const owners = handles.map((handle) => store.get(handle))
+      if (!owners.some((found) => found instanceof Promise)) {
+        return settle(owners as Array<string | undefined>)
+      }
+      return Promise.all(owners).then(settle, failed)
+    } catch {
+      return failed()
+    }
+  }
+
+  const fromClient = (data: RawData, isBinary: boolean): void | Promise<void> => {
+    if (closed) return
+    const checkResumption = resumption !== undefined && mayCarrySetup(toBuffer(data))
+    if (policy === undefined && !checkResumption) return toUpstream(data, isBinary)
+    let message: unknown
+    try {
+      message = JSON.parse(toBuffer(data).toString('utf8'))
+    } catch {
+      // What the relay cannot read it cannot vouch for: a lenient upstream parser might find a
+      // locked field, or a resumption handle, in it.
+      log({ type: 'policy', action: 'refused', fields: [] })
+      return refuse(undefined, 'the relay applies a session policy and needs JSON messages', null)
+    }
+    const handles = checkResumption ? requestedHandles(message) : []
+    if (handles.length > 0) return resumeIfOwned(handles, message, data, isBinary)
+    forward(message, data, isBinary, false)
+  }
+
+  /** Binds a handle the upstream issues to this owner before the browser can use it. */
+  const fromUpstream = (data: RawData, isBinary: boolean): void | Promise<void> => {
+    const owner = resumption?.owner
+    const handle = owner === undefined ? undefined : issuedHandle(toBuffer(data))
+    if (handle === undefined) return toClient(data, isBinary)
+    const storeFailed = (): void => {
+      // The handle reaches the browser anyway; resuming with it will be refused.
+      log({ type: 'resumption', action: 'storeError', detail: 'handle not recorded' })
+      toClient(data, isBinary)
+    }
+    try {
+      const stored = resumption!.store.set(handle, owner!, RESUMPTION_HANDLE_TTL_MS)
+      if (stored instanceof Promise) return stored.then(() => toClient(data, isBinary), storeFailed)
+    } catch {
+      return storeFailed()
+    }
+    toClient(data, isBinary)
+  }
+
+  // In order both ways, though a store lookup or write may be async.
+  const inbound = createOrderedTasks()
+  const outbound = createOrderedTasks()
+  client.on('message', (data, isBinary) => {
+    inbound.run(() => fromClient(data, isBinary), byteLength(data))
+    if (inbound.heldBytes() > maxBufferedBytes) {
+      closeBoth(relayCloseCodes.backpressure, 'relay buffer full while checking a handle', 'relay')
+    }
   })
   client.on('close', (code, reason) => closeBoth(code, reason.toString(), 'client'))
   client.on('error', () => closeBoth(1011, 'client error', 'client'))
@@ -104,7 +199,7 @@ export function bridge(
     for (const item of pending.splice(0)) upstream.send(item.data, { binary: item.binary })
     pendingBytes = 0
   })
-  upstream.on('message', (data, isBinary) => {
+  const toClient = (data: RawData, isBinary: boolean): void => {
     if (client.readyState !== WebSocket.OPEN) return
     if (client.bufferedAmount > maxBufferedBytes) {
       return closeBoth(relayCloseCodes.backpressure, 'relay client buffer full', 'relay')
@@ -112,6 +207,12 @@ export function bridge(
     // Keep the frame type: Gemini sends JSON in binary frames and its SDK expects that.
     if (isBinary) client.send(redact.binary(toBuffer(data)), { binary: true })
     else client.send(redact.text(data.toString()), { binary: false })
+  }
+  upstream.on('message', (data, isBinary) => {
+    outbound.run(() => fromUpstream(data, isBinary), byteLength(data))
+    if (outbound.heldBytes() > maxBufferedBytes) {
+      closeBoth(relayCloseCodes.backpressure, 'relay buffer full while storing a handle', 'relay')
+    }
   })
   upstream.on('close', (code, reason) => closeBoth(code, reason.toString(), 'upstream'))
   upstream.on('unexpected-response', (_req, res) => {

@@ -6,6 +6,7 @@ import { createAdmissionControl } from './relay-admission'
 import { bridge } from './relay-bridge'
 import type { PolicyProtocol, SessionPolicy } from './relay-policy'
 import { relayCloseCodes } from './relay-close-codes'
+import { createMemoryHandleStore, type ResumptionBinding } from './relay-resumption'
 import { splitRequestTarget, upstreamTarget, type UpstreamSettings } from './relay-upstream'
 
 export { relayCloseCodes }
@@ -50,6 +51,13 @@ export interface RelayServerOptions {
   server?: Server
   /** Relay paths are `${basePath}/openai` and `${basePath}/gemini`. Default ''. */
   basePath?: string
+  /**
+   * Gemini only: binds each session-resumption handle to the user it was issued to, so nobody
+   * else can resume that conversation through the relay (all users share its key). Without it,
+   * any client holding a handle can resume. With it, a resume whose handle was not issued to
+   * the same `owner` closes with 1008, and so does one from a connection without an owner.
+   */
+  resumption?: ResumptionBinding
   /** Observability: connection lifecycle and policy decisions (never frames or keys). */
   onLog?: (entry: RelayLogEntry) => void
 }
@@ -59,6 +67,7 @@ export type RelayLogEntry =
   | { type: 'open'; protocol: PolicyProtocol; ip: string }
   | { type: 'policy'; action: 'filtered' | 'refused'; fields: string[] }
   | { type: 'closed'; code: number; reason: string; by: 'client' | 'upstream' | 'relay' }
+  | { type: 'resumption'; action: 'refused' | 'storeError'; detail: string }
 
 export interface RelayServer {
   /** `ws://host:port{basePath}`; clients connect to `${url}/openai` or `${url}/gemini`. */
@@ -111,6 +120,10 @@ export async function createRelayServer(options: RelayServerOptions): Promise<Re
     handleProtocols: (protocols) => (protocols.has('realtime') ? 'realtime' : false),
   })
   const admission = createAdmissionControl(limits)
+  const handleStore =
+    options.resumption === undefined
+      ? undefined
+      : (options.resumption.store ?? createMemoryHandleStore())
 
   const refuse = (socket: Duplex, status: number, reason: string, ip: string): void => {
     log({ type: 'refused', status, reason, ip })
@@ -179,6 +192,9 @@ export async function createRelayServer(options: RelayServerOptions): Promise<Re
           apiKey: options.apiKey,
           maxBufferedBytes: limits.maxBufferedBytes,
           log,
+          ...(handleStore === undefined || protocol !== 'gemini'
+            ? {}
+            : { resumption: { owner: resumptionOwner(claims, request), store: handleStore } }),
         })
       } catch {
         // A malformed `upstreamUrls` throws while building or dialling the URL. Thrown from
@@ -189,6 +205,16 @@ export async function createRelayServer(options: RelayServerOptions): Promise<Re
         client.close(code, 'relay misconfigured: invalid upstream URL')
       }
     })
+  }
+
+  /** The binding's owner for this connection; one that cannot be named may not resume. */
+  const resumptionOwner = (claims: RelayClaims, request: IncomingMessage): string | undefined => {
+    try {
+      const owner = options.resumption?.owner(claims, request)
+      return typeof owner === 'string' && owner !== '' ? owner : undefined
+    } catch {
+      return undefined
+    }
   }
 
   const upgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
