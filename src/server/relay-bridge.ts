@@ -9,21 +9,15 @@ import {
 } from './relay-policy'
 import { createOrderedTasks } from './ordered-tasks'
 import { createRedactor, toBuffer } from './relay-redact'
-import {
-  issuedHandle,
-  mayCarrySetup,
-  requestedHandles,
-  RESUMPTION_HANDLE_TTL_MS,
-  type ResumptionHandleStore,
-} from './relay-resumption'
+import { mayCarrySetup, requestedHandles, type ResumptionGuard } from './relay-resumption'
 import { closeReason, sendableCloseCode, type UpstreamTarget } from './relay-upstream'
 
 export interface BridgeSettings {
   apiKey: string | undefined
   maxBufferedBytes: number
   log: (entry: RelayLogEntry) => void
-  /** Gemini with a resumption binding: whose handles this connection gets and may resume. */
-  resumption?: { owner: string | undefined; store: ResumptionHandleStore }
+  /** Gemini with a resumption binding: records this connection's handles, checks its resumes. */
+  resumption?: ResumptionGuard
 }
 
 /**
@@ -107,18 +101,16 @@ export function bridge(
 
   /** A `setup` asking to resume goes on only if every handle in it was issued to this owner. */
   const resumeIfOwned = (
+    guard: ResumptionGuard,
     handles: string[],
     message: unknown,
     data: RawData,
     isBinary: boolean,
   ): void | Promise<void> => {
-    const { owner, store } = resumption!
-    const settle = (owners: Array<string | undefined>): void => {
-      if (owner !== undefined && owners.every((issuedTo) => issuedTo === owner)) {
-        // Re-serialized: upstream reads the handle the relay checked, even if the frame
-        // spelled it twice (duplicate keys) or in escapes.
-        return forward(message, data, isBinary, true)
-      }
+    const settle = (owned: boolean): void => {
+      // Re-serialized: upstream reads the handle the relay checked, even if the frame spelled
+      // it twice (duplicate keys) or in escapes.
+      if (owned) return forward(message, data, isBinary, true)
       log({ type: 'resumption', action: 'refused', detail: 'handle not issued to this owner' })
       closeBoth(
         relayCloseCodes.policyViolation,
@@ -134,13 +126,9 @@ export function bridge(
         'relay',
       )
     }
-    if (owner === undefined) return settle([undefined])
     try {
-      const owners = handles.map((handle) => store.get(handle))
-      if (!owners.some((found) => found instanceof Promise)) {
-        return settle(owners as Array<string | undefined>)
-      }
-      return Promise.all(owners).then(settle, failed)
+      const owned = guard.owns(handles)
+      return owned instanceof Promise ? owned.then(settle, failed) : settle(owned)
     } catch {
       return failed()
     }
@@ -148,35 +136,35 @@ export function bridge(
 
   const fromClient = (data: RawData, isBinary: boolean): void | Promise<void> => {
     if (closed) return
-    const checkResumption = resumption !== undefined && mayCarrySetup(toBuffer(data))
+    const frame = policy !== undefined || resumption !== undefined ? toBuffer(data) : undefined
+    const checkResumption = resumption !== undefined && mayCarrySetup(frame!)
     if (policy === undefined && !checkResumption) return toUpstream(data, isBinary)
     let message: unknown
     try {
-      message = JSON.parse(toBuffer(data).toString('utf8'))
+      message = JSON.parse(frame!.toString('utf8'))
     } catch {
       // What the relay cannot read it cannot vouch for: a lenient upstream parser might find a
       // locked field, or a resumption handle, in it.
       log({ type: 'policy', action: 'refused', fields: [] })
-      return refuse(undefined, 'the relay applies a session policy and needs JSON messages', null)
+      return refuse(undefined, 'the relay checks session messages and needs JSON', null)
     }
     const handles = checkResumption ? requestedHandles(message) : []
-    if (handles.length > 0) return resumeIfOwned(handles, message, data, isBinary)
+    if (handles.length > 0) return resumeIfOwned(resumption!, handles, message, data, isBinary)
     forward(message, data, isBinary, false)
   }
 
-  /** Binds a handle the upstream issues to this owner before the browser can use it. */
+  /** Records a handle the upstream issues to this owner before the browser can use it. */
   const fromUpstream = (data: RawData, isBinary: boolean): void | Promise<void> => {
-    const owner = resumption?.owner
-    const handle = owner === undefined ? undefined : issuedHandle(toBuffer(data))
-    if (handle === undefined) return toClient(data, isBinary)
     const storeFailed = (): void => {
       // The handle reaches the browser anyway; resuming with it will be refused.
       log({ type: 'resumption', action: 'storeError', detail: 'handle not recorded' })
       toClient(data, isBinary)
     }
     try {
-      const stored = resumption!.store.set(handle, owner!, RESUMPTION_HANDLE_TTL_MS)
-      if (stored instanceof Promise) return stored.then(() => toClient(data, isBinary), storeFailed)
+      const issued = resumption?.record(toBuffer(data))
+      if (issued?.recorded instanceof Promise) {
+        return issued.recorded.then(() => toClient(data, isBinary), storeFailed)
+      }
     } catch {
       return storeFailed()
     }

@@ -102,3 +102,34 @@ export function issuedHandle(frame: Buffer): string | undefined {
     ? update.newHandle
     : undefined
 }
+
+/** One connection's side of the binding: what the bridge asks while it forwards frames. */
+export interface ResumptionGuard {
+  /** Whether every handle was issued to this connection's owner (rejects if the store fails). */
+  owns(handles: readonly string[]): boolean | Promise<boolean>
+  /** The resumable handle a server frame issues, recorded for this owner (async with the store). */
+  record(frame: Buffer): { recorded: void | Promise<void> } | undefined
+}
+
+export function createResumptionGuard(
+  owner: string | undefined,
+  store: ResumptionHandleStore,
+): ResumptionGuard {
+  return {
+    owns(handles) {
+      if (owner === undefined) return false
+      const owners = handles.map((handle) => store.get(handle))
+      const mine = (found: ReadonlyArray<string | undefined>) =>
+        found.every((issuedTo) => issuedTo === owner)
+      if (!owners.some((found) => found instanceof Promise)) {
+        return mine(owners as Array<string | undefined>)
+      }
+      return Promise.all(owners).then(mine)
+    },
+    record(frame) {
+      const handle = owner === undefined ? undefined : issuedHandle(frame)
+      if (handle === undefined) return undefined
+      return { recorded: store.set(handle, owner!, RESUMPTION_HANDLE_TTL_MS) }
+    },
+  }
+}

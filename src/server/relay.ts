@@ -6,7 +6,11 @@ import { createAdmissionControl } from './relay-admission'
 import { bridge } from './relay-bridge'
 import type { PolicyProtocol, SessionPolicy } from './relay-policy'
 import { relayCloseCodes } from './relay-close-codes'
-import { createMemoryHandleStore, type ResumptionBinding } from './relay-resumption'
+import {
+  createMemoryHandleStore,
+  createResumptionGuard,
+  type ResumptionBinding,
+} from './relay-resumption'
 import { splitRequestTarget, upstreamTarget, type UpstreamSettings } from './relay-upstream'
 
 export { relayCloseCodes }
@@ -194,7 +198,7 @@ export async function createRelayServer(options: RelayServerOptions): Promise<Re
           log,
           ...(handleStore === undefined || protocol !== 'gemini'
             ? {}
-            : { resumption: { owner: resumptionOwner(claims, request), store: handleStore } }),
+            : { resumption: createResumptionGuard(resumptionOwner(claims, request), handleStore) }),
         })
       } catch {
         // A malformed `upstreamUrls` throws while building or dialling the URL. Thrown from
