@@ -82,8 +82,11 @@ export function applySessionPolicy(
   // On OpenAI a `system` message is instructions by another name: the model follows it as it
   // follows the session's. With `instructions` locked, a client may not add one, on its own
   // (refused whatever `onViolation` says: nothing would be left to forward) or as the input of
-  // one response (removed, or the response refused).
-  const instructionsLocked = locked.some((lock) => isUnder('instructions', lock))
+  // one response (removed, or the response refused). A stored `prompt` reference is another:
+  // it brings its own instructions, so it is locked with them.
+  const instructionsLocked =
+    protocol === 'openai' && locked.some((lock) => isUnder('instructions', lock))
+  if (instructionsLocked && !locked.some((lock) => isUnder('prompt', lock))) locked.push('prompt')
   if (configKey === 'item') {
     return instructionsLocked && isSystemItem(input.item)
       ? { kind: 'refuse', violations: ['instructions'], configKey }

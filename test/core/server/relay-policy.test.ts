@@ -122,6 +122,26 @@ describe('applySessionPolicy on OpenAI system messages', () => {
       applySessionPolicy('openai', message, { locked: ['instructions'], onViolation: 'refuse' }),
     ).toEqual({ kind: 'refuse', violations: ['instructions'], configKey: 'response' })
   })
+
+  it('should lock a stored prompt reference with the instructions it would replace', () => {
+    const prompt = { id: 'pmpt_attacker', variables: { tone: 'rude' } }
+    const update = { type: 'session.update', session: { type: 'realtime', prompt, voice: 'ash' } }
+    expect(applySessionPolicy('openai', update, { locked: ['instructions'] })).toEqual({
+      kind: 'forward',
+      message: { type: 'session.update', session: { type: 'realtime', voice: 'ash' } },
+      removed: ['prompt'],
+    })
+    const response = { type: 'response.create', response: { prompt } }
+    expect(
+      applySessionPolicy('openai', response, { locked: ['instructions'], onViolation: 'refuse' }),
+    ).toEqual({ kind: 'refuse', violations: ['prompt'], configKey: 'response' })
+    // Without an instructions lock a prompt is the client's to choose.
+    expect(applySessionPolicy('openai', update, { locked: ['tools'] })).toMatchObject({
+      kind: 'forward',
+      message: update,
+      removed: [],
+    })
+  })
 })
 
 describe('applySessionPolicy on Gemini setup spellings', () => {
