@@ -20,7 +20,9 @@ import {
  * A locked path also locks everything under it (`audio` locks `audio.output.voice`). On OpenAI
  * a lock also holds for the per-response overrides of `response.create` (`response.instructions`,
  * `response.tools`, …), which use the same names; on Gemini it holds for either spelling the
- * service accepts (`systemInstruction` or `system_instruction`).
+ * service accepts (`systemInstruction` or `system_instruction`). On OpenAI, locking
+ * `instructions` also locks what replaces them by another name: `system` message items and a
+ * stored `prompt` reference.
  */
 export interface SessionPolicy {
   /** Paths the client may not set. */
