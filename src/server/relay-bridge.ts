@@ -76,7 +76,7 @@ export function bridge(
     client.send(JSON.stringify(policyError(message, detail, param)))
   }
 
-  const resumption = protocol === 'gemini' ? settings.resumption : undefined
+  const resumption = settings.resumption
 
   /** Forwards a parsed message under the policy; `reserialize` sends exactly what was checked. */
   const forward = (
@@ -136,12 +136,13 @@ export function bridge(
 
   const fromClient = (data: RawData, isBinary: boolean): void | Promise<void> => {
     if (closed) return
-    const frame = policy !== undefined || resumption !== undefined ? toBuffer(data) : undefined
-    const checkResumption = resumption !== undefined && mayCarrySetup(frame!)
+    if (policy === undefined && resumption === undefined) return toUpstream(data, isBinary)
+    const frame = toBuffer(data)
+    const checkResumption = resumption !== undefined && mayCarrySetup(frame)
     if (policy === undefined && !checkResumption) return toUpstream(data, isBinary)
     let message: unknown
     try {
-      message = JSON.parse(frame!.toString('utf8'))
+      message = JSON.parse(frame.toString('utf8'))
     } catch {
       // What the relay cannot read it cannot vouch for: a lenient upstream parser might find a
       // locked field, or a resumption handle, in it.
@@ -153,40 +154,6 @@ export function bridge(
     forward(message, data, isBinary, false)
   }
 
-  /** Records a handle the upstream issues to this owner before the browser can use it. */
-  const fromUpstream = (data: RawData, isBinary: boolean): void | Promise<void> => {
-    const storeFailed = (): void => {
-      // The handle reaches the browser anyway; resuming with it will be refused.
-      log({ type: 'resumption', action: 'storeError', detail: 'handle not recorded' })
-      toClient(data, isBinary)
-    }
-    try {
-      const issued = resumption?.record(toBuffer(data))
-      if (issued?.recorded instanceof Promise) {
-        return issued.recorded.then(() => toClient(data, isBinary), storeFailed)
-      }
-    } catch {
-      return storeFailed()
-    }
-    toClient(data, isBinary)
-  }
-
-  // In order both ways, though a store lookup or write may be async.
-  const inbound = createOrderedTasks()
-  const outbound = createOrderedTasks()
-  client.on('message', (data, isBinary) => {
-    inbound.run(() => fromClient(data, isBinary), byteLength(data))
-    if (inbound.heldBytes() > maxBufferedBytes) {
-      closeBoth(relayCloseCodes.backpressure, 'relay buffer full while checking a handle', 'relay')
-    }
-  })
-  client.on('close', (code, reason) => closeBoth(code, reason.toString(), 'client'))
-  client.on('error', () => closeBoth(1011, 'client error', 'client'))
-
-  upstream.on('open', () => {
-    for (const item of pending.splice(0)) upstream.send(item.data, { binary: item.binary })
-    pendingBytes = 0
-  })
   const toClient = (data: RawData, isBinary: boolean): void => {
     if (client.readyState !== WebSocket.OPEN) return
     if (client.bufferedAmount > maxBufferedBytes) {
@@ -196,12 +163,53 @@ export function bridge(
     if (isBinary) client.send(redact.binary(toBuffer(data)), { binary: true })
     else client.send(redact.text(data.toString()), { binary: false })
   }
-  upstream.on('message', (data, isBinary) => {
-    outbound.run(() => fromUpstream(data, isBinary), byteLength(data))
-    if (outbound.heldBytes() > maxBufferedBytes) {
-      closeBoth(relayCloseCodes.backpressure, 'relay buffer full while storing a handle', 'relay')
+
+  /** Records a handle the upstream issues to this owner before the browser can use it. */
+  const fromUpstream = (data: RawData, isBinary: boolean): void | Promise<void> => {
+    if (resumption === undefined) return toClient(data, isBinary)
+    const storeFailed = (): void => {
+      // The handle reaches the browser anyway; resuming with it will be refused.
+      log({ type: 'resumption', action: 'storeError', detail: 'handle not recorded' })
+      toClient(data, isBinary)
     }
+    try {
+      const recorded = resumption.record(toBuffer(data))
+      if (recorded instanceof Promise) {
+        return recorded.then(() => toClient(data, isBinary), storeFailed)
+      }
+    } catch {
+      return storeFailed()
+    }
+    toClient(data, isBinary)
+  }
+
+  /**
+   * A frame listener. Without a binding nothing waits on a store, so each frame goes straight
+   * through; with one, frames keep their order (a store may answer async) and what waits is bounded.
+   */
+  const inOrder = (
+    handle: (data: RawData, isBinary: boolean) => void | Promise<void>,
+    waitingFor: string,
+  ): ((data: RawData, isBinary: boolean) => void) => {
+    if (resumption === undefined) return (data, isBinary) => void handle(data, isBinary)
+    const tasks = createOrderedTasks()
+    return (data, isBinary) => {
+      tasks.run(() => handle(data, isBinary), byteLength(data))
+      if (tasks.heldBytes() > maxBufferedBytes) {
+        closeBoth(relayCloseCodes.backpressure, `relay buffer full while ${waitingFor}`, 'relay')
+      }
+    }
+  }
+
+  client.on('message', inOrder(fromClient, 'checking a handle'))
+  client.on('close', (code, reason) => closeBoth(code, reason.toString(), 'client'))
+  client.on('error', () => closeBoth(1011, 'client error', 'client'))
+
+  upstream.on('open', () => {
+    for (const item of pending.splice(0)) upstream.send(item.data, { binary: item.binary })
+    pendingBytes = 0
   })
+  upstream.on('message', inOrder(fromUpstream, 'storing a handle'))
   upstream.on('close', (code, reason) => closeBoth(code, reason.toString(), 'upstream'))
   upstream.on('unexpected-response', (_req, res) => {
     closeBoth(

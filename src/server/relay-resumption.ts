@@ -68,15 +68,13 @@ export function createMemoryHandleStore(
  * `session_resumption` counts as well as `sessionResumption`; a message with both carries both.
  */
 export function requestedHandles(message: unknown): string[] {
-  if (!isRecord(message)) return []
+  const setup = isRecord(message) ? message.setup : undefined
+  if (!isRecord(setup)) return []
   const handles: string[] = []
-  for (const [key, setup] of Object.entries(message)) {
-    if (key !== 'setup' || !isRecord(setup)) continue
-    for (const [field, resumption] of Object.entries(setup)) {
-      if (protoJsonKey(field) !== 'sessionResumption' || !isRecord(resumption)) continue
-      const handle = resumption.handle
-      if (handle !== undefined && handle !== null) handles.push(String(handle))
-    }
+  for (const [field, resumption] of Object.entries(setup)) {
+    if (protoJsonKey(field) !== 'sessionResumption' || !isRecord(resumption)) continue
+    const handle = resumption.handle
+    if (handle !== undefined && handle !== null) handles.push(String(handle))
   }
   return handles
 }
@@ -107,8 +105,8 @@ export function issuedHandle(frame: Buffer): string | undefined {
 export interface ResumptionGuard {
   /** Whether every handle was issued to this connection's owner (rejects if the store fails). */
   owns(handles: readonly string[]): boolean | Promise<boolean>
-  /** The resumable handle a server frame issues, recorded for this owner (async with the store). */
-  record(frame: Buffer): { recorded: void | Promise<void> } | undefined
+  /** Records the resumable handle a server frame issues, if any, for this owner. */
+  record(frame: Buffer): void | Promise<void>
 }
 
 export function createResumptionGuard(
@@ -128,8 +126,7 @@ export function createResumptionGuard(
     },
     record(frame) {
       const handle = owner === undefined ? undefined : issuedHandle(frame)
-      if (handle === undefined) return undefined
-      return { recorded: store.set(handle, owner!, RESUMPTION_HANDLE_TTL_MS) }
+      if (handle !== undefined) return store.set(handle, owner!, RESUMPTION_HANDLE_TTL_MS)
     },
   }
 }
