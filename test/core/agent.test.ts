@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
-import { RealtimeAgent, RealtimeRunner, defineTool, isRealtimeError } from '../../src/core'
+import {
+  RealtimeAgent,
+  RealtimeError,
+  RealtimeRunner,
+  defineTool,
+  isRealtimeError,
+} from '../../src/core'
 import { createScriptedModel, serverEvents } from '../../src/testing'
 import { settle } from './runner/helpers'
 
@@ -228,6 +234,31 @@ describe('RealtimeAgent', () => {
     await runner.connect()
     await expect(runner.transferTo('billing')).resolves.toEqual({ kind: 'applied' })
     expect(runner.getState().agent).toBe('billing')
+    await runner.close()
+  })
+
+  it('should keep the previous agent when the provider refuses the transfer', async () => {
+    const model = createScriptedModel({
+      preset: 'openai',
+      // OpenAI cannot change the voice once the model has spoken.
+      rejectMutation: (config) =>
+        config.voice === 'Kore'
+          ? new RealtimeError('update_rejected', 'cannot_update_voice')
+          : undefined,
+    })
+    const { triage } = agents()
+    const runner = new RealtimeRunner({ model, agent: triage, context: { user: 'Ada' } })
+    const changes: string[] = []
+    runner.onEvent((event) => {
+      if (event.type === 'agent.changed') changes.push(`${event.from}→${event.to}`)
+    })
+    await runner.connect()
+    await expect(runner.transferTo('billing')).rejects.toMatchObject({ code: 'update_rejected' })
+    expect(runner.getState().agent).toBe('triage')
+    expect(runner.config.instruction).toBe('Greet Ada.')
+    expect(changes).toEqual([])
+    // Transfers still resolve against the agent that is really active.
+    await expect(runner.transferTo('triage')).rejects.toMatchObject({ code: 'unknown_agent' })
     await runner.close()
   })
 

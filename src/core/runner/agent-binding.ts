@@ -49,10 +49,23 @@ export class AgentBinding<TContext> {
     return this.#agent.transferTarget(name)
   }
 
-  /** Makes `target` active; returns the previous agent's name and the target's fields. */
-  switchTo(target: RealtimeAgent<TContext>): { from: string; resolved: ResolvedAgent } {
-    const from = this.#agent?.name ?? ''
+  /**
+   * Makes `target` active; returns the target's fields and a function that makes the previous
+   * agent active again (a transfer the provider refused must not leave the target bound).
+   */
+  switchTo(target: RealtimeAgent<TContext>): {
+    from: string
+    resolved: ResolvedAgent
+    undo: () => void
+  } {
+    const previous = this.#agent
     this.#agent = target
-    return { from, resolved: target.resolve(this.#context, this.#onTransfer) }
+    return {
+      from: previous?.name ?? '',
+      resolved: target.resolve(this.#context, this.#onTransfer),
+      undo: () => {
+        if (this.#agent === target) this.#agent = previous
+      },
+    }
   }
 }

@@ -9,6 +9,8 @@ export interface ContextMutationHost {
   /** The open session, when the connection status is `connected`. */
   liveSession(): RealtimeSession | undefined
   status(): RunnerStatus
+  /** How many times `close()` has run. */
+  closeCount(): number
   now(): number
   /** Feed the state machine (through the mailbox). */
   machine(event: RunnerMachineEvent): void
@@ -26,7 +28,18 @@ export interface ContextMutationHost {
  * - The provider refuses it: the merge is rolled back (unless a newer one landed) and the typed
  *   error is both thrown and emitted. A connection lost mid-change is not a refusal: the merge
  *   is kept for the next connection.
+ *
+ * Bridge messages: one waits at a time, and a newer one replaces one not yet sent (last write
+ * wins, as for a queued resumption — the model only needs to hear about the newest change). It
+ * is sent only once the live connection runs the canonical config, so it never reaches a
+ * connection that is about to be replaced by the change it announces. `close()` discards it.
  */
+/**
+ * `close()` ran while the change was on its way: the merge stays in the canonical config for the
+ * next connect, and its bridge message is dropped with every other one `close()` discards.
+ */
+const closedMeanwhile: UpdateSessionResult = { kind: 'stored' }
+
 export class ContextMutation {
   readonly #host: ContextMutationHost
   #bridge: string | undefined
@@ -50,10 +63,12 @@ export class ContextMutation {
       return { kind: 'stored' }
     }
     const { version, tools } = host.settings
+    const closes = host.closeCount()
     let outcome
     try {
       outcome = await session.mutateContext(host.settings.config)
     } catch (cause) {
+      if (host.closeCount() !== closes) return closedMeanwhile
       // The connection went away mid-change: keep the merge, the next connection starts from it.
       if (!session.isConnected() || session !== host.liveSession()) return this.apply(bridgeMessage)
       const error = RealtimeError.from(cause, 'update_rejected')
@@ -61,11 +76,14 @@ export class ContextMutation {
       host.emitError(error)
       throw error
     }
+    if (host.closeCount() !== closes) return closedMeanwhile
     // The connection was replaced meanwhile; the new one started from the canonical config.
     if (session !== host.liveSession()) return this.apply(bridgeMessage)
     if (outcome.kind === 'applied') {
       host.settings.applied(version, tools)
-      if (bridgeMessage !== undefined) this.queueBridge(bridgeMessage)
+      if (bridgeMessage !== undefined) this.#bridge = bridgeMessage
+      // Also releases a bridge that waited for this config to go live.
+      this.flushBridge()
       return { kind: 'applied' }
     }
     const quiet = host.status() === 'idle'
@@ -73,19 +91,26 @@ export class ContextMutation {
     return { kind: quiet ? 'resuming' : 'queued' }
   }
 
-  /** Sends `message` as a user message at the next idle moment of a live session. */
-  queueBridge(message: string): void {
-    this.#bridge = message
+  /**
+   * The bridge of a resumption that completed. A bridge stored since (an update made while the
+   * connection was down) is newer and stays.
+   */
+  offerBridge(message: string): void {
+    this.#bridge ??= message
     this.flushBridge()
   }
 
+  /** Sends the waiting bridge when the session is live, idle and runs the canonical config. */
   flushBridge(): void {
     const message = this.#bridge
     const session = this.#host.liveSession()
     if (message === undefined || !session || this.#host.status() !== 'idle') return
+    if (this.#host.settings.liveIsStale) return
     this.#bridge = undefined
     try {
       session.sendText(message)
+      // The model answers it: a resumption must wait for that answer.
+      this.#host.machine({ type: 'response.requested' })
     } catch (cause) {
       // Not a resumption failure (the crate tore a working session down for this): report it.
       this.#host.emitError(RealtimeError.from(cause, 'not_connected'))

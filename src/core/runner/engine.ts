@@ -98,6 +98,7 @@ export class RunnerEngine<TContext = unknown> {
   #state: RunnerState = idleState
   #connection: ConnectionStatus = 'idle'
   #connecting: Promise<void> | undefined
+  #closeCount = 0
   #transcript = emptyTranscript
   #lastError: RealtimeError | undefined
   #snapshot: RunnerSnapshot
@@ -129,6 +130,8 @@ export class RunnerEngine<TContext = unknown> {
         session: () => this.slot.session,
         connection: () => this.#connection,
         dropped: () => this.#notify(),
+        responseRequested: () =>
+          this.#mailbox.post({ kind: 'machine', event: { type: 'response.requested' } }),
       },
       (options.maxBufferedAudioMs ?? 5_000) * bytesPerMs,
     )
@@ -160,6 +163,7 @@ export class RunnerEngine<TContext = unknown> {
         return this.#connection === 'connected' && session?.isConnected() ? session : undefined
       },
       status: () => this.#state.status,
+      closeCount: () => this.#closeCount,
       now: () => this.#scheduler.now(),
       machine: (event) => this.#mailbox.post({ kind: 'machine', event }),
       emitError: (error) => this.#emitError(error),
@@ -202,7 +206,7 @@ export class RunnerEngine<TContext = unknown> {
         }
       },
       abortTools: () => this.tools.cancelAll('The runner was closed'),
-      queueBridge: (message) => this.#mutation.queueBridge(message),
+      queueBridge: (message) => this.#mutation.offerBridge(message),
       fail: (error) => {
         this.outgoing.discard()
         this.#setConnection('failed')
@@ -235,10 +239,11 @@ export class RunnerEngine<TContext = unknown> {
       return Promise.resolve()
     }
     this.#mailbox.reopen()
-    this.#connecting = this.#open().finally(() => {
-      this.#connecting = undefined
+    const connecting = this.#open().finally(() => {
+      if (this.#connecting === connecting) this.#connecting = undefined
     })
-    return this.#connecting
+    this.#connecting = connecting
+    return connecting
   }
 
   async run(): Promise<void> {
@@ -248,6 +253,9 @@ export class RunnerEngine<TContext = unknown> {
   }
 
   async close(): Promise<void> {
+    this.#closeCount += 1
+    // A connect() after this one starts afresh instead of returning the attempt cancelled here.
+    this.#connecting = undefined
     this.slot.cancelAttempts(new RealtimeError('cancelled', 'The runner was closed'))
     this.#mailbox.close()
     const session = this.slot.detach()
@@ -282,6 +290,11 @@ export class RunnerEngine<TContext = unknown> {
   interrupt(automatic = false): InterruptionResult {
     const responseActive = activityOf(this.#state).responseActive
     const result = this.#bargeIn.interrupt(this.slot.session, responseActive)
+    // Gemini withdraws the calls of a turn it abandons itself (toolCallCancellation); a
+    // cancelled OpenAI response leaves its calls to the client.
+    if (responseActive && result.cancelled && this.model.capabilities.responseAfterToolOutputs) {
+      this.tools.cancelResponse('The user interrupted the response')
+    }
     this.#emit({ type: 'playback.interrupted', automatic, ...result })
     this.#playback.stop()
     return result
@@ -289,20 +302,32 @@ export class RunnerEngine<TContext = unknown> {
 
   // --- configuration, agents and connections -------------------------------------------------
 
-  /** A transfer is a context mutation with the target's instructions, tools and voice. */
+  /**
+   * A transfer is a context mutation with the target's instructions, tools and voice. The target
+   * is bound while the change is on its way (its tool callbacks apply to calls from then on); a
+   * refused change binds the previous agent again, and only an accepted one is announced.
+   */
   async #transfer(target: RealtimeAgent<TContext>): Promise<UpdateSessionResult> {
-    const { from, resolved } = this.#agent.switchTo(target)
-    this.#emit({ type: 'agent.changed', from, to: target.name })
+    const { from, resolved, undo } = this.#agent.switchTo(target)
     const { instruction, tools, voice } = resolved
-    const bridge = target.handoffMessage
-    return this.updateSession(
-      { instruction, tools, ...(voice === undefined ? {} : { voice }) },
-      bridge,
-    )
+    let result: UpdateSessionResult
+    try {
+      result = await this.updateSession(
+        { instruction, tools, ...(voice === undefined ? {} : { voice }) },
+        target.handoffMessage,
+      )
+    } catch (error) {
+      undo()
+      this.#notify()
+      throw error
+    }
+    this.#emit({ type: 'agent.changed', from, to: target.name })
+    return result
   }
 
   async #open(): Promise<void> {
     this.#setConnection('connecting')
+    const closes = this.#closeCount
     const result = await this.#connector.open()
     if (!result.ok) {
       if (!result.superseded) {
@@ -312,8 +337,9 @@ export class RunnerEngine<TContext = unknown> {
       }
       throw result.error
     }
-    if (this.#mailbox.closed) {
-      // `close()` ran while the connect was resolving: the session is nobody's.
+    if (this.#closeCount !== closes) {
+      // `close()` ran while the connect was resolving (and perhaps a new connect() started
+      // since, which must not get this session too): the session is nobody's.
       void result.session.close('superseded')
       throw new RealtimeError('cancelled', 'The runner was closed while connecting')
     }
@@ -382,6 +408,9 @@ export class RunnerEngine<TContext = unknown> {
     // The state changes before the event is dispatched, as in the crate.
     const now = this.#scheduler.now()
     const machineEvent = machineEventOf(event, activityOf(this.#state).responseActive, now)
+    if (machineEvent?.type === 'response.started' || machineEvent?.type === 'model.output') {
+      this.tools.responseStarted()
+    }
     if (machineEvent) this.#apply(machineEvent)
     if (event.type === 'resumption.update' && event.resumable && event.handle !== undefined) {
       // Only a resumable update carries a usable handle (the crate read a field that does not
@@ -391,13 +420,16 @@ export class RunnerEngine<TContext = unknown> {
       this.#lastError = event.error
       this.#notify()
     }
+    const epoch = this.slot.epoch
+    const admitted = event.type === 'tool.call' && this.tools.admit(event, epoch)
     this.#emit(event)
     this.#playback.observe(
       event,
       this.slot.session?.capabilities.transports.includes('webrtc') === true,
     )
-    if (event.type === 'tool.call') this.tools.onCall(event, this.slot.epoch)
-    else if (event.type === 'tool.cancelled') this.tools.onCancelled(event.callIds)
+    if (event.type === 'tool.call') {
+      if (admitted) this.tools.run(event, epoch)
+    } else if (event.type === 'tool.cancelled') this.tools.onCancelled(event.callIds)
     else if (
       event.type === 'speech.started' &&
       this.#bargeIn.shouldInterrupt(this.settings.config)

@@ -14,6 +14,8 @@ export interface OutgoingHost {
   connection(): ConnectionStatus
   /** The dropped-audio counters changed. */
   dropped(): void
+  /** A message that the provider answers with a response went out. */
+  responseRequested(): void
 }
 
 export class Outgoing {
@@ -61,13 +63,18 @@ export class Outgoing {
       case 'audio.append':
         return session.sendAudio(event.pcm)
       case 'text':
-        return event.role === undefined ? session.sendText(event.text) : session.sendEvent(event)
+        if (event.role !== undefined) return session.sendEvent(event)
+        session.sendText(event.text)
+        return this.#host.responseRequested()
       case 'audio.commit':
         return session.commitAudio()
       case 'audio.clear':
         return session.clearAudio()
       case 'response.create':
-        return session.createResponse(event.options)
+        session.createResponse(event.options)
+        // Where the provider answers on its own (Gemini) this request is a no-op.
+        if (session.capabilities.responseAfterToolOutputs) this.#host.responseRequested()
+        return
       default:
         return session.sendEvent(event)
     }

@@ -119,6 +119,13 @@ export type RunnerMachineEvent =
   /** Model output (audio, text, transcript) without a preceding `response.started` (Gemini). */
   | { type: 'model.output' }
   | { type: 'interrupted' }
+  /**
+   * The app asked for a response the provider owes (a user text message, or OpenAI's
+   * `response.create`); until it starts, the session is not quiet.
+   */
+  | { type: 'response.requested' }
+  /** The provider refused a response request (an error answering `response.create`). */
+  | { type: 'response.refused' }
   /** A tool call the runner accepted (the crate's `FunctionCallDone`). */
   | { type: 'tool.call'; callId: string }
   | { type: 'tool.settled'; callId: string; outputSent: boolean }
@@ -187,6 +194,9 @@ export function machineEventOf(
       return responseActive ? undefined : { type: 'model.output' }
     case 'goAway':
       return { type: 'goAway', timeLeftMs: event.timeLeftMs, at: now }
+    case 'error':
+      // Correlated by the provider (OpenAI `event_id`): the response asked for is not coming.
+      return event.frameType === 'response.create' ? { type: 'response.refused' } : undefined
     default:
       return undefined
   }

@@ -60,26 +60,37 @@ export class ToolCalls {
   readonly #running = new Map<string, { name: string; since: number }>()
   /** The connection each recent call came from, so no result is sent on another one. */
   readonly #origins = new Map<string, number>()
+  /** Calls of the response in progress, aborted if the user interrupts it. */
+  readonly #responseCalls = new Set<string>()
 
   constructor(host: ToolCallHost, executor: ToolExecutor) {
     this.#host = host
     this.#executor = executor
   }
 
-  onCall(event: ToolCallEvent, epoch: number): void {
+  /**
+   * Takes a call in before the app hears of it, so an `onToolCall` handler may answer it at once.
+   * Returns false for a repeat on the same connection, which is ignored.
+   */
+  admit(event: ToolCallEvent, epoch: number): boolean {
     const key = `${epoch}:${event.callId}`
-    if (this.#seen.has(key)) return
+    if (this.#seen.has(key)) return false
     this.#seen.add(key)
     this.#origins.delete(event.callId)
     this.#origins.set(event.callId, epoch)
     if (this.#origins.size > MAX_ORIGINS) this.#origins.delete(this.#origins.keys().next().value!)
-    const tool = this.#host.tool(event.name)
-    if (!this.#host.autoExecute || (tool !== undefined && tool.handler === undefined)) {
-      this.#appCalls.set(event.callId, { name: event.name, epoch, since: this.#host.now() })
-      this.#host.machine({ type: 'tool.call', callId: event.callId })
-      return
-    }
     this.#host.machine({ type: 'tool.call', callId: event.callId })
+    this.#responseCalls.add(event.callId)
+    if (this.#appAnswers(event.name)) {
+      this.#appCalls.set(event.callId, { name: event.name, epoch, since: this.#host.now() })
+    }
+    return true
+  }
+
+  /** Runs the handler of an admitted call, unless the app answers it itself. */
+  run(event: ToolCallEvent, epoch: number): void {
+    if (this.#appAnswers(event.name)) return
+    const tool = this.#host.tool(event.name)
     if (!this.#executor.has(event.callId)) {
       this.#running.set(event.callId, { name: event.name, since: this.#host.now() })
       this.#host.emit({
@@ -96,6 +107,13 @@ export class ToolCalls {
         this.#host.callbacks(),
       )
       .then((outcome) => this.#host.outcome(epoch, outcome))
+  }
+
+  /** Auto-execution is off, or the tool is declared without a handler. */
+  #appAnswers(name: string): boolean {
+    if (!this.#host.autoExecute) return true
+    const tool = this.#host.tool(name)
+    return tool !== undefined && tool.handler === undefined
   }
 
   onOutcome(epoch: number, outcome: ToolOutcome): void {
@@ -126,6 +144,21 @@ export class ToolCalls {
     })
     this.#finished(outcome, sent)
     this.#host.machine({ type: 'tool.settled', callId: outcome.callId, outputSent: sent })
+  }
+
+  /** A new response began: calls from here on belong to it. */
+  responseStarted(): void {
+    this.#responseCalls.clear()
+  }
+
+  /**
+   * The user interrupted the response in progress (barge-in): the handlers of its calls are
+   * aborted and nothing is sent for them, so the model does not go on about a result the user
+   * talked over. Calls the app answers itself are left to the app.
+   */
+  cancelResponse(reason: string): void {
+    for (const callId of this.#responseCalls) this.#executor.cancel(callId, reason)
+    this.#responseCalls.clear()
   }
 
   /** The provider withdrew calls (Gemini `toolCallCancellation`): abort them, send nothing. */
@@ -187,6 +220,7 @@ export class ToolCalls {
   /** A new connection: per-connection bookkeeping starts over (app calls keep their epoch). */
   connectionChanged(): void {
     this.#seen.clear()
+    this.#responseCalls.clear()
   }
 
   /**

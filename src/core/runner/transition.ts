@@ -61,11 +61,23 @@ export function transition(
     case 'response.done':
     case 'interrupted': {
       // `interrupted` ends generation too: Gemini may send it without a turnComplete, which
-      // left the crate stuck in `Generating`.
+      // left the crate stuck in `Generating`. A turn that ends without any output (Gemini can
+      // answer a message with a bare turnComplete) settles a request it answered.
       const effects: RunnerEffect[] = []
-      const next = afterOutputs({ ...activity, responseActive: false }, effects, options)
+      const next = afterOutputs(
+        { ...activity, responseActive: false, responseRequested: false },
+        effects,
+        options,
+      )
       return settle(next, pending, effects)
     }
+    case 'response.requested':
+      // A reply is owed: a resumption must not tear the connection down before it comes.
+      if (activity.responseActive) return unchanged(state)
+      return settle({ ...activity, responseRequested: true }, pending, [])
+    case 'response.refused':
+      // No response is coming for that request; the session may be quiet again.
+      return settle({ ...activity, responseRequested: false }, pending, [])
     case 'tool.call':
       return settle({ ...activity, toolsInFlight: activity.toolsInFlight + 1 }, pending, [])
     case 'tool.settled': {

@@ -93,7 +93,7 @@ describe('RealtimeRunner close()', () => {
     expect(model.openSessions).toEqual([])
   })
 
-  it('should settle a pending session update when the session closes, keeping the change', async () => {
+  it('should settle a pending session update when the runner closes, keeping the change but not its bridge', async () => {
     const { runner, model } = createHarness({ preset: 'openai', mutationDelayMs: 1_000 })
     await runner.connect()
     const update = runner.updateSession({ voice: 'ash' }, { bridgeMessage: 'Hi again.' })
@@ -101,7 +101,24 @@ describe('RealtimeRunner close()', () => {
     await expect(update).resolves.toEqual({ kind: 'stored' })
     await runner.connect()
     expect(model.connects[1]?.config.voice).toBe('ash')
-    expect(model.session?.callsOf('sendText')).toEqual([{ method: 'sendText', text: 'Hi again.' }])
+    // close() discards bridge messages: the next call must not open with "Hi again."
+    expect(model.session?.callsOf('sendText')).toEqual([])
+    await runner.close()
+  })
+
+  it('should not send the bridge of a change in flight when close() and connect() run before it settles', async () => {
+    const { runner, model } = createHarness({ preset: 'openai', mutationDelayMs: 50 })
+    await runner.connect()
+    const update = runner.updateSession(
+      { instruction: 'Billing.' },
+      { bridgeMessage: 'You were transferred.' },
+    )
+    await runner.close()
+    await runner.connect()
+    await vi.advanceTimersByTimeAsync(100)
+    await expect(update).resolves.toEqual({ kind: 'stored' })
+    expect(model.connects[1]?.config.instruction).toBe('Billing.')
+    expect(model.sessions.flatMap((each) => each.callsOf('sendText'))).toEqual([])
     await runner.close()
   })
 
@@ -144,6 +161,23 @@ describe('RealtimeRunner connect()', () => {
     model.session?.emit(serverEvents.speechStarted())
     expect(await iterator.next()).toMatchObject({ value: { type: 'speech.started' } })
     await runner.close()
+  })
+
+  it('should start a new connect when called right after close() cancelled one', async () => {
+    // React StrictMode: mount (connect), unmount (close), mount again (connect) in one tick.
+    const { runner, model } = createHarness({ preset: 'openai', connectDelayMs: 50 })
+    const first = runner.connect()
+    const firstSettled = first.catch((error: unknown) => error)
+    await runner.close()
+    const second = runner.connect()
+    expect(second).not.toBe(first)
+    await vi.advanceTimersByTimeAsync(100)
+    await expect(second).resolves.toBeUndefined()
+    expect(await firstSettled).toMatchObject({ code: 'cancelled' })
+    expect(runner.getState().connection).toBe('connected')
+    expect(model.openSessions).toHaveLength(1)
+    await runner.close()
+    expect(model.openSessions).toHaveLength(0)
   })
 
   it('should report a refused first connect as failed with a typed error', async () => {
@@ -284,6 +318,75 @@ describe('RealtimeRunner barge-in', () => {
       cancelled: true,
       truncated: true,
     })
+    await runner.close()
+  })
+
+  it('should abort the tools of the response it cancels and send nothing for them', async () => {
+    const player = playback({ itemId: 'item_a1', playedMs: 200 })
+    let signal: AbortSignal | undefined
+    const { runner, session, eventsOf } = createHarness(
+      { preset: 'openai' },
+      {
+        config: { interruptionDetection: 'automatic' },
+        playback: player,
+        tools: [
+          {
+            name: 'slow',
+            handler: (_args: unknown, context: { signal: AbortSignal }) => {
+              signal = context.signal
+              return new Promise((resolve) => setTimeout(() => resolve('late'), 1_000))
+            },
+          },
+        ],
+      },
+    )
+    await runner.connect()
+    session().emit(
+      serverEvents.responseStarted(),
+      serverEvents.audioDelta({ ms: 400 }),
+      serverEvents.toolCall('c1', 'slow'),
+    )
+    await settle()
+    session().emit(serverEvents.speechStarted())
+    session().emit(serverEvents.responseDone('resp_1', 'cancelled'))
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(signal?.aborted).toBe(true)
+    expect(session().callsOf('sendToolResult')).toEqual([])
+    expect(session().callsOf('createResponse')).toEqual([])
+    expect(eventsOf('tool.finished')).toMatchObject([
+      { callId: 'c1', status: 'cancelled', sent: false },
+    ])
+    expect(runner.getState().state.status).toBe('idle')
+    await runner.close()
+  })
+
+  it('should let a tool of a finished response run on when the user talks over its audio', async () => {
+    const player = playback({ itemId: 'item_a1', playedMs: 200 })
+    const { runner, session } = createHarness(
+      { preset: 'openai' },
+      {
+        config: { interruptionDetection: 'automatic' },
+        playback: player,
+        tools: [
+          {
+            name: 'slow',
+            handler: () => new Promise((resolve) => setTimeout(() => resolve('done'), 1_000)),
+          },
+        ],
+      },
+    )
+    await runner.connect()
+    session().emit(
+      serverEvents.responseStarted(),
+      serverEvents.audioDelta({ ms: 400 }),
+      serverEvents.toolCall('c1', 'slow'),
+      serverEvents.responseDone(),
+    )
+    await settle()
+    session().emit(serverEvents.speechStarted())
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(session().callsOf('sendToolResult')).toHaveLength(1)
+    expect(session().callsOf('createResponse')).toHaveLength(1)
     await runner.close()
   })
 

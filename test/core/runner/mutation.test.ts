@@ -50,6 +50,41 @@ describe('RealtimeRunner context mutation: applied in place (OpenAI-like)', () =
     await runner.close()
   })
 
+  it('should send only the newest of two bridges that wait for the same idle moment, once', async () => {
+    // Last write wins, as for a queued resumption: the model needs to hear of the newest change.
+    const { runner, session } = createHarness({ preset: 'openai' })
+    await runner.connect()
+    session().emit(serverEvents.responseStarted())
+    expect(
+      await runner.updateSession({ instruction: 'A' }, { bridgeMessage: 'Bridge A.' }),
+    ).toEqual({
+      kind: 'applied',
+    })
+    await runner.updateSession({ temperature: 0.7 }, { bridgeMessage: 'Bridge B.' })
+    session().emit(serverEvents.responseDone())
+    expect(session().callsOf('sendText')).toEqual([{ method: 'sendText', text: 'Bridge B.' }])
+    session().emit(serverEvents.responseStarted(), serverEvents.responseDone())
+    expect(session().callsOf('sendText')).toHaveLength(1)
+    await runner.close()
+  })
+
+  it('should hold a bridge until the response a user message asked for is done', async () => {
+    const { runner, session } = createHarness({ preset: 'openai' })
+    await runner.connect()
+    runner.sendText('What is the weather?')
+    expect(runner.getState().state.status).toBe('generating')
+    await runner.updateSession({ instruction: 'Be brief.' }, { bridgeMessage: 'Be brief now.' })
+    expect(session().callsOf('sendText')).toEqual([
+      { method: 'sendText', text: 'What is the weather?' },
+    ])
+    session().emit(serverEvents.responseStarted(), serverEvents.responseDone())
+    expect(session().callsOf('sendText').at(-1)).toEqual({
+      method: 'sendText',
+      text: 'Be brief now.',
+    })
+    await runner.close()
+  })
+
   it('should intercept session.update sent as a client event', async () => {
     const { runner, session } = createHarness({ preset: 'openai' })
     await runner.connect()
@@ -125,9 +160,86 @@ describe('RealtimeRunner context mutation: requires resumption (Gemini-like)', (
     expect(first.isConnected()).toBe(false)
     expect(model.connects).toHaveLength(2)
     expect(model.connects[1]?.config.instruction).toBe('Be brief.')
-    expect(runner.getState()).toMatchObject({ connection: 'connected', state: { status: 'idle' } })
     expect(session().callsOf('sendText')).toEqual([{ method: 'sendText', text: 'Go on.' }])
     expect(first.callsOf('sendText')).toEqual([])
+    // Waiting for the model's answer to the bridge, then idle.
+    expect(runner.getState()).toMatchObject({
+      connection: 'connected',
+      state: { status: 'generating' },
+    })
+    session().emit(serverEvents.responseDone())
+    expect(runner.getState()).toMatchObject({ connection: 'connected', state: { status: 'idle' } })
+    await runner.close()
+  })
+
+  it('should not tear the connection down before the answer to a user message', async () => {
+    const { runner, model, session } = createHarness({ preset: 'gemini' })
+    await runner.connect()
+    const first = session()
+    runner.sendText('What is the weather?')
+    expect(await runner.updateSession({ temperature: 0.3 })).toEqual({ kind: 'queued' })
+    await settle()
+    expect(first.isConnected()).toBe(true)
+    expect(model.connects).toHaveLength(1)
+    first.emit(serverEvents.audioDelta(), serverEvents.responseDone())
+    await settle()
+    expect(first.isConnected()).toBe(false)
+    expect(model.connects[1]?.config.temperature).toBe(0.3)
+    await runner.close()
+  })
+
+  it('should send the bridge only to the connection that runs the change it announces', async () => {
+    // A change made while a go-away resumption is connecting: that connection starts with the
+    // older config and is replaced at once; the bridge belongs to its successor.
+    const { runner, model } = createHarness({ preset: 'gemini', connectDelayMs: 100 })
+    const connecting = runner.connect()
+    await vi.advanceTimersByTimeAsync(100)
+    await connecting
+    model.session?.issueHandle('h1')
+    model.session?.goAway(10_000)
+    await vi.advanceTimersByTimeAsync(10)
+    expect(
+      await runner.updateSession(
+        { instruction: 'You are billing.' },
+        { bridgeMessage: 'Caller transferred to billing.' },
+      ),
+    ).toEqual({ kind: 'queued' })
+    await vi.advanceTimersByTimeAsync(500)
+    const bridged = model.sessions.filter((each) => each.callsOf('sendText').length > 0)
+    expect(bridged.map((each) => each.config.instruction)).toEqual(['You are billing.'])
+    expect(bridged[0]?.callsOf('sendText')).toEqual([
+      { method: 'sendText', text: 'Caller transferred to billing.' },
+    ])
+    expect(bridged[0]?.isConnected()).toBe(true)
+    await runner.close()
+  })
+
+  it('should send the newest bridge after a failed resumption and an update made while down', async () => {
+    const { runner, model } = createHarness(
+      {
+        preset: 'gemini',
+        refuseConnects: (attempt) =>
+          attempt === 1
+            ? undefined
+            : attempt <= 3
+              ? new RealtimeError('connection_failed', 'down')
+              : undefined,
+      },
+      { reconnect: { jitter: 0, initialDelayMs: 100, maxAttempts: 2 } },
+    )
+    await runner.connect()
+    await runner.updateSession({ instruction: 'First.' }, { bridgeMessage: 'Bridge one.' })
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(runner.getState().connection).toBe('failed')
+    expect(
+      await runner.updateSession({ instruction: 'Second.' }, { bridgeMessage: 'Bridge two.' }),
+    ).toEqual({ kind: 'stored' })
+    await runner.connect()
+    await settle()
+    expect(model.session?.config.instruction).toBe('Second.')
+    expect(model.sessions.flatMap((each) => each.callsOf('sendText'))).toEqual([
+      { method: 'sendText', text: 'Bridge two.' },
+    ])
     await runner.close()
   })
 

@@ -41,9 +41,15 @@ describe('RealtimeRunner resumption failures', () => {
     expect(model.connects).toHaveLength(3)
     await vi.advanceTimersByTimeAsync(1)
     expect(model.connects.at(-1)?.outcome).toBe('connected')
-    expect(runner.getState()).toMatchObject({ connection: 'connected', state: { status: 'idle' } })
     const texts = model.sessions.flatMap((each) => each.callsOf('sendText'))
     expect(texts).toEqual([{ method: 'sendText', text: 'Bridge.' }])
+    // The bridge is a user message the model answers; once it has, the session is idle.
+    expect(runner.getState()).toMatchObject({
+      connection: 'connected',
+      state: { status: 'generating' },
+    })
+    session().emit(serverEvents.audioDelta(), serverEvents.responseDone())
+    expect(runner.getState()).toMatchObject({ connection: 'connected', state: { status: 'idle' } })
     expect(session().config.instruction).toBe('next')
     await runner.close()
   })

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
-import { defineTool } from '../../../src/core'
+import { RealtimeError, defineTool } from '../../../src/core'
 import type { RealtimeTool } from '../../../src/core'
 import { serverEvents } from '../../../src/testing'
 import { createHarness, deferred, settle } from './helpers'
@@ -376,6 +376,62 @@ describe('RealtimeRunner tools: idempotency and connections', () => {
     expect(runner.getState().items).toMatchObject([
       { kind: 'toolCall', id: 'c1', status: 'completed', result: { temp: 3 } },
     ])
+    await runner.close()
+  })
+
+  it('should take an answer the onToolCall handler sends at once, then request one response', async () => {
+    // The natural way to answer a client-side tool: from the callback that announces it.
+    const { runner, session } = createHarness(
+      { preset: 'openai' },
+      {
+        autoExecuteTools: false,
+        tools: [weather(undefined)],
+        handlers: {
+          onToolCall: (call) => runner.sendToolResponse({ callId: call.callId, output: 'sunny' }),
+        },
+      },
+    )
+    await runner.connect()
+    session().emit(
+      serverEvents.responseStarted(),
+      serverEvents.toolCall('c1', 'get_weather', { city: 'X' }),
+      serverEvents.responseDone(),
+    )
+    await settle()
+    expect(session().callsOf('sendToolResult')).toHaveLength(1)
+    expect(session().callsOf('createResponse')).toHaveLength(1)
+    expect(runner.getState().state).toMatchObject({
+      status: 'generating',
+      activity: { toolsInFlight: 0 },
+    })
+    expect(runner.getState().items).toMatchObject([
+      { kind: 'toolCall', id: 'c1', status: 'completed', result: 'sunny' },
+    ])
+    await runner.close()
+  })
+
+  it('should be idle again when the provider refuses the response asked for after the outputs', async () => {
+    const { runner, session, eventsOf } = createHarness(
+      { preset: 'openai' },
+      { tools: [{ name: 'quick', handler: () => 'ok' }] },
+    )
+    await runner.connect()
+    session().emit(
+      serverEvents.responseStarted(),
+      serverEvents.toolCall('c1', 'quick'),
+      serverEvents.responseDone(),
+    )
+    await settle()
+    expect(session().callsOf('createResponse')).toHaveLength(1)
+    expect(runner.getState().state.status).toBe('generating')
+    session().emit({
+      type: 'error',
+      error: new RealtimeError('server_error', 'Conversation already has an active response'),
+      frameType: 'response.create',
+      clientEventId: 'evt_9',
+    })
+    expect(runner.getState().state.status).toBe('idle')
+    expect(eventsOf('error').at(-1)?.error.message).toMatch(/active response/)
     await runner.close()
   })
 

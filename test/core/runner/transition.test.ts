@@ -225,6 +225,51 @@ describe('transition: fixes over the crate', () => {
   it('should end generation on interrupted even without response.done', () => {
     expect(transition(generating, { type: 'interrupted' }, gemini).state).toEqual(idle)
   })
+
+  it('should hold a queued resumption while a requested response is owed, until it ends', () => {
+    // A user message went out (Gemini answers it by itself): tearing the connection down now
+    // would lose the answer.
+    const owed = transition(idle, { type: 'response.requested' }, gemini).state
+    expect(owed).toEqual({ status: 'generating', activity: active({ responseRequested: true }) })
+    const queued = transition(owed, { type: 'resumption.requested', config, at: 1 }, gemini).state
+    expect(queued.status).toBe('pendingResumption')
+    const started = transition(queued, { type: 'model.output' }, gemini).state
+    const done = transition(started, { type: 'response.done' }, gemini)
+    expect(done.state.status).toBe('resuming')
+    expect(types(done.effects)).toEqual(['cancelDeadline', 'startResumption'])
+  })
+
+  it('should settle an owed response that ends without any output (a bare turnComplete)', () => {
+    const owed = transition(idle, { type: 'response.requested' }, gemini).state
+    expect(transition(owed, { type: 'response.done' }, gemini).state).toEqual(idle)
+  })
+
+  it('should ignore a response request while a response is active', () => {
+    expect(transition(generating, { type: 'response.requested' }, options).state).toBe(generating)
+  })
+
+  it('should be quiet again when the provider refuses the requested response', () => {
+    const outputs = transition(
+      transition(idle, { type: 'tool.call', callId: 'a' }, options).state,
+      { type: 'tool.settled', callId: 'a', outputSent: true },
+      options,
+    )
+    expect(types(outputs.effects)).toEqual(['requestResponse'])
+    expect(outputs.state.status).toBe('generating')
+    const refused = transition(outputs.state, { type: 'response.refused' }, options)
+    expect(refused).toEqual({ state: idle, effects: [] })
+  })
+
+  it('should run a queued resumption once the requested response is refused', () => {
+    const owed: RunnerState = {
+      status: 'pendingResumption',
+      activity: active({ responseRequested: true }),
+      pending: pending(),
+    }
+    const refused = transition(owed, { type: 'response.refused' }, options)
+    expect(refused.state.status).toBe('resuming')
+    expect(types(refused.effects)).toEqual(['cancelDeadline', 'startResumption'])
+  })
 })
 
 describe('transition: into and out of resuming', () => {
