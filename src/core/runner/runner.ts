@@ -215,8 +215,9 @@ export class RealtimeRunner<TContext = unknown> implements VideoFrameSink {
    * changes nothing) and merged into the canonical config, then applied in place where the
    * provider can (OpenAI), otherwise through a resumption: at once if the session is quiet, else
    * queued until it is (a newer update replaces a queued one). The bridge message is sent as a
-   * user message after either path, exactly once. A refused change throws (and emits)
-   * `update_rejected` and is rolled back.
+   * user message after either path, at most once, on the first idle moment of a connection that
+   * runs the change; a newer bridge replaces one not yet sent, and `close()` drops it. A refused
+   * change throws (and emits) `update_rejected` and is rolled back.
    *
    * @example
    * await runner.updateSession(
