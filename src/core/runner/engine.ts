@@ -132,6 +132,7 @@ export class RunnerEngine<TContext = unknown> {
         dropped: () => this.#notify(),
         responseRequested: () =>
           this.#mailbox.post({ kind: 'machine', event: { type: 'response.requested' } }),
+        refused: (error) => this.#emitError(error),
       },
       (options.maxBufferedAudioMs ?? 5_000) * bytesPerMs,
     )

@@ -16,6 +16,8 @@ export interface OutgoingHost {
   dropped(): void
   /** A message that the provider answers with a response went out. */
   responseRequested(): void
+  /** A held message the session refused when it was replayed. */
+  refused(error: RealtimeError): void
 }
 
 export class Outgoing {
@@ -46,9 +48,19 @@ export class Outgoing {
     )
   }
 
-  /** Replays what was held while connecting, oldest first. */
+  /**
+   * Replays what was held while connecting, oldest first. Its senders have long returned, so a
+   * message the session refuses (say, text a model cannot take mid-session) is reported, and
+   * the ones behind it still go out.
+   */
   flush(): void {
-    for (const event of this.#outbox.drain()) this.#deliver(event)
+    for (const event of this.#outbox.drain()) {
+      try {
+        this.#deliver(event)
+      } catch (cause) {
+        this.#host.refused(RealtimeError.from(cause, 'not_connected'))
+      }
+    }
   }
 
   /** Discards what was held (the connection failed or the runner closed); audio is counted. */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { RealtimeError, createRealtimeStore } from '../../../src/core'
-import { serverEvents } from '../../../src/testing'
+import { ScriptedSession, serverEvents } from '../../../src/testing'
 import { createHarness, settle } from './helpers'
 
 beforeEach(() => {
@@ -164,6 +164,35 @@ describe('RealtimeRunner outgoing audio while resuming', () => {
     expect(
       session().calls.map((call) => (call.method === 'sendAudio' ? call.pcm[0] : call.method)),
     ).toEqual([3, 4, 'commitAudio'])
+    await runner.close()
+  })
+
+  it('should report a held message the new session refuses and still send the ones behind it', async () => {
+    const { runner, model, session, eventsOf } = createHarness({
+      preset: 'gemini',
+      refuseConnects: refuse([2]),
+    })
+    await runner.connect()
+    await runner.updateSession({ instruction: 'x' })
+    await settle()
+    const refusal = new RealtimeError('invalid_audio', 'odd byte length')
+    const sendAudio = vi.spyOn(ScriptedSession.prototype, 'sendAudio').mockImplementation(function (
+      this: ScriptedSession,
+      pcm: Uint8Array,
+    ) {
+      if (pcm[0] === 1) throw refusal
+      this.calls.push({ method: 'sendAudio', pcm })
+    })
+    runner.sendAudio(new Uint8Array(2).fill(1))
+    runner.sendAudio(new Uint8Array(2).fill(2))
+    runner.commitAudio()
+    await vi.advanceTimersByTimeAsync(100)
+    expect(model.connects).toHaveLength(3)
+    expect(eventsOf('error').map((event) => event.error)).toEqual([refusal])
+    expect(
+      session().calls.map((call) => (call.method === 'sendAudio' ? call.pcm[0] : call.method)),
+    ).toEqual([2, 'commitAudio'])
+    sendAudio.mockRestore()
     await runner.close()
   })
 
