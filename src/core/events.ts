@@ -199,6 +199,12 @@ export interface ResumptionUpdateEvent extends Base {
   type: 'resumption.update'
   resumable: boolean
   handle?: string
+  /**
+   * Vertex transparent resumption: the index (int64, as a decimal string) of the last client
+   * message included in the state a resume restores. Messages sent after it must be sent again
+   * after resuming, so a client need buffer only those.
+   */
+  lastConsumedClientMessageIndex?: string
 }
 /** The provider will close this connection soon (Gemini `goAway`). */
 export interface GoAwayEvent extends Base {

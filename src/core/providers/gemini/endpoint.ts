@@ -7,7 +7,7 @@ import { RealtimeError } from '../../errors'
  * |---|---|---|
  * | AI Studio, API key | `wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage.{v1beta}.GenerativeService.BidiGenerateContent?key=…` | query (works in browsers, which cannot set headers) |
  * | AI Studio, ephemeral token (`auth_tokens/…`) | `…/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained?access_token=…` | query; tokens only exist on v1alpha |
- * | Vertex AI | `wss://{location}-aiplatform.googleapis.com/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent` (`aiplatform.googleapis.com` for `global`) | `Authorization: Bearer <token>` header, so Node only (use a relay from browsers) |
+ * | Vertex AI | `wss://{location}-aiplatform.googleapis.com/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent` (`aiplatform.googleapis.com` for `global`, `aiplatform.{location}.rep.googleapis.com` for the multi-regions `us` and `eu`) | `Authorization: Bearer <token>` header, so Node only (use a relay from browsers) |
  *
  * The JS SDK requests `//ws/…` (a double slash from joining its base URL); the service accepts
  * both, and we send the single-slash path.
@@ -15,7 +15,7 @@ import { RealtimeError } from '../../errors'
 
 export interface GeminiVertexOptions {
   project: string
-  /** A region such as `us-central1`, or `global`. */
+  /** A region such as `us-central1`, a multi-region (`us`, `eu`), or `global`. */
   location: string
   /**
    * Returns a current OAuth access token (for example from google-auth-library's
@@ -65,10 +65,8 @@ export function geminiEndpoint(options: GeminiEndpointOptions): {
         path: 'vertex.accessToken',
       })
     }
-    const host =
-      location === 'global' ? 'aiplatform.googleapis.com' : `${location}-aiplatform.googleapis.com`
     const version = options.apiVersion ?? 'v1beta1'
-    const url = withBase(`wss://${host}`, options.baseUrl)
+    const url = withBase(`wss://${vertexHost(location)}`, options.baseUrl)
     url.pathname = `${prefix(url)}/ws/google.cloud.aiplatform.${version}.LlmBidiService/BidiGenerateContent`
     return { url: url.toString(), headers: { Authorization: `Bearer ${options.accessToken}` } }
   }
@@ -94,6 +92,18 @@ export function geminiEndpoint(options: GeminiEndpointOptions): {
   url.pathname = `${prefix(url)}/ws/google.ai.generativelanguage.${version}.GenerativeService.${method}`
   url.searchParams.set(ephemeral ? 'access_token' : 'key', apiKey)
   return { url: url.toString(), headers: {} }
+}
+
+/**
+ * Multi-regions are served from their own regional-endpoint host (`aiplatform.{loc}.rep…`), the
+ * one the official SDKs build (wire-protocols §1.2), not from `{loc}-aiplatform`.
+ */
+const MULTI_REGIONS: ReadonlySet<string> = new Set(['us', 'eu'])
+
+function vertexHost(location: string): string {
+  if (location === 'global') return 'aiplatform.googleapis.com'
+  if (MULTI_REGIONS.has(location)) return `aiplatform.${location}.rep.googleapis.com`
+  return `${location}-aiplatform.googleapis.com`
 }
 
 /** The base URL's own path (a relay mount point), without a trailing slash. */

@@ -41,7 +41,9 @@ export interface GeminiRealtimeModelOptions {
   /**
    * How `sendText` sends user text: `clientContent` turns, or `realtimeInput.text`. Default
    * `auto`: `realtimeInput` for Gemini 3 models (which close the socket with 1007 on
-   * `clientContent` after the first turn), `clientContent` otherwise.
+   * `clientContent` after the first turn), `clientContent` otherwise. In `realtimeInput` mode,
+   * `system` and `assistant` text events are refused with `unsupported` (they exist only as
+   * `clientContent`); history seeded at connect is still sent.
    */
   textInput?: GeminiTextInput | 'auto'
   webSocketFactory?: WebSocketFactory

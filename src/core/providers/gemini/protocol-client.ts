@@ -40,7 +40,10 @@ export type GeminiMappableClientEvent = Exclude<
  * - `audio.clear` → nothing: Gemini has no input buffer to clear.
  * - `text` (user) → a `clientContent` turn with `turnComplete:true`, or `realtimeInput.text`;
  *   `assistant` → a `model` turn and `system` → a `user` turn, both with `turnComplete:false`
- *   (context, not a request for an answer).
+ *   (context, not a request for an answer). In `realtimeInput` mode (Gemini 3) these are refused
+ *   with `unsupported`: they only exist as `clientContent`, which those models take only to seed
+ *   the initial history (done at connect, see `GeminiRealtimeSession.initialize`) and answer
+ *   with close 1007 mid-session.
  * - `tool.result` → `toolResponse.functionResponses[{id, name, response}]` (see
  *   `toolOutputObject`); the crate omitted `name` (defect 8.17).
  * - `response.create` → nothing: Gemini answers on its own.
@@ -128,7 +131,17 @@ export function toGeminiClientMessages(
 }
 
 function textMessage(text: string, role: Role, textInput: GeminiTextInput): GeminiClientMessage {
-  if (role === 'user' && textInput === 'realtimeInput') return { realtimeInput: { text } }
+  if (textInput === 'realtimeInput') {
+    if (role === 'user') return { realtimeInput: { text } }
+    // Refused here rather than sent: the server would close the whole session with 1007.
+    throw new RealtimeError(
+      'unsupported',
+      `Gemini cannot take ${role} text mid-session in textInput 'realtimeInput' mode (Gemini 3 ` +
+        `models): it exists only as clientContent, which these models accept only to seed the ` +
+        `initial history and otherwise answer by closing the session (1007). ` +
+        `Put it in the instruction instead.`,
+    )
+  }
   return {
     clientContent: {
       turns: [{ parts: [{ text }], role: role === 'assistant' ? 'model' : 'user' }],

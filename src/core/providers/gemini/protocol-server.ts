@@ -35,7 +35,7 @@ export interface GeminiServerMessage {
   toolCalls?: Array<{ id?: string; name: string; args: unknown }>
   toolCallCancellation?: string[]
   goAwayMs?: number
-  resumption?: { resumable: boolean; newHandle?: string }
+  resumption?: { resumable: boolean; newHandle?: string; lastConsumedClientMessageIndex?: string }
   usage?: Usage
   voiceActivity?: 'start' | 'end'
   /** Documented top-level fields we do not model (`voiceActivityDetectionSignal`). */
@@ -116,6 +116,10 @@ export function readGeminiMessage(frame: Record<string, unknown>): GeminiServerM
     message.resumption = {
       resumable: resumption.optionalBoolean('resumable') ?? false,
       ...optional('newHandle', resumption.optionalString('newHandle')),
+      ...optional(
+        'lastConsumedClientMessageIndex',
+        readInt64(resumption, 'lastConsumedClientMessageIndex'),
+      ),
     }
   }
   const usage = r.optionalObject('usageMetadata')
@@ -185,6 +189,18 @@ function readPart(part: WireReader): GeminiPart {
   }
   const key = Object.keys(part.value)[0] ?? 'empty'
   return { kind: 'other', key, value: part.value }
+}
+
+/**
+ * An int64 field, kept as its decimal string: proto3 JSON writes int64 as a string (which may
+ * exceed `Number.MAX_SAFE_INTEGER`) and allows a plain integer, so both are read.
+ */
+function readInt64(r: WireReader, key: string): string | undefined {
+  if (!r.has(key)) return undefined
+  const value = r.value[key]
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) return value
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value)
+  throw new WireShapeError(`${r.path}.${key}`, 'an int64 (decimal string or integer)', value)
 }
 
 /** `audio/pcm;rate=24000` → 24000; Vertex's bare `audio/pcm` is 24 kHz output. */

@@ -11,7 +11,10 @@ import type {
 export interface GeminiSetupOptions {
   /** The full model resource name (`models/…`, or `projects/…/models/…` on Vertex). */
   model: string
-  /** Vertex accepts `sessionResumption.transparent`; AI Studio refuses it. */
+  /**
+   * Vertex accepts `sessionResumption.transparent` (AI Studio refuses it), and gets
+   * `responseModalities: ['AUDIO']` when the config names no modalities.
+   */
   vertex: boolean
   /**
    * Ask for resumption handles (`sessionResumption: {}`) when the config has none. Default true:
@@ -28,7 +31,7 @@ export interface GeminiSetupOptions {
  * | `model` | chooses `options.model` (resolved by the caller to `models/…` or a Vertex path) |
  * | `instruction` | `systemInstruction {parts:[{text}], role:'user'}` |
  * | `voice` | `generationConfig.speechConfig.voiceConfig.prebuiltVoiceConfig.voiceName` |
- * | `modalities` | `generationConfig.responseModalities`, upper case, one value: `AUDIO` when audio is asked for (a Live session produces one modality; its transcript comes from `outputAudioTranscription`) |
+ * | `modalities` | `generationConfig.responseModalities`, upper case, one value: `AUDIO` when audio is asked for (a Live session produces one modality; its transcript comes from `outputAudioTranscription`). Unset: `['AUDIO']` on Vertex, nothing on AI Studio, as both official SDKs do |
  * | `temperature` | `generationConfig.temperature` |
  * | `maxOutputTokens` | `generationConfig.maxOutputTokens` (`'inf'`: omitted, no limit) |
  * | `affectiveDialog` | `generationConfig.enableAffectiveDialog` |
@@ -64,7 +67,7 @@ export function toGeminiSetup(config: RealtimeConfig, options: GeminiSetupOption
     }
   }
   const setup: GeminiSetup = { model: options.model }
-  const generationConfig = toGenerationConfig(config)
+  const generationConfig = toGenerationConfig(config, options.vertex)
   if (generationConfig !== undefined) setup.generationConfig = generationConfig
   if (config.instruction !== undefined) {
     setup.systemInstruction = { parts: [{ text: config.instruction }], role: 'user' }
@@ -110,10 +113,17 @@ export function toGeminiSetup(config: RealtimeConfig, options: GeminiSetupOption
   return setup
 }
 
-function toGenerationConfig(config: RealtimeConfig): GeminiSetup['generationConfig'] {
+function toGenerationConfig(
+  config: RealtimeConfig,
+  vertex: boolean,
+): GeminiSetup['generationConfig'] {
   const generation: NonNullable<GeminiSetup['generationConfig']> = {}
   if (config.modalities !== undefined) {
     generation.responseModalities = [config.modalities.includes('audio') ? 'AUDIO' : 'TEXT']
+  } else if (vertex) {
+    // Both official SDKs fill in AUDIO on Vertex only (wire-protocols §1.2), so that is the
+    // setup Vertex sessions are known to work with; AI Studio gets none, as from the SDKs.
+    generation.responseModalities = ['AUDIO']
   }
   if (config.temperature !== undefined) generation.temperature = config.temperature
   if (typeof config.maxOutputTokens === 'number')

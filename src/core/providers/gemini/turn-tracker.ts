@@ -34,7 +34,9 @@ interface InputState {
  * - `turnComplete` → `response.done` (a turn with no content still gets a started/done pair, so
  *   the runner sees every turn end), with the `usageMetadata` of the same frame.
  * - User transcription streams into one user item per turn, closed by `inputTranscript.done` at
- *   `turnComplete` (transcriptions are not ordered relative to the model's output).
+ *   `turnComplete` (transcriptions are not ordered relative to the model's output), but not at
+ *   the `turnComplete` of an interrupted turn: the barge-in speech that interrupted it goes on
+ *   past that turn's end, so it stays one item, closed at the next uninterrupted `turnComplete`.
  * - Every function call of a `toolCall` becomes its own `tool.call` (the crate kept only the
  *   first, defect 8.5); a call without an id gets a synthetic one, reported by `isSyntheticCallId`
  *   so the reply can omit it again.
@@ -93,7 +95,7 @@ export class GeminiTurnTracker {
       events.push({ type: 'tool.cancelled', callIds: message.toolCallCancellation })
     }
     if (message.resumption !== undefined) {
-      const { resumable, newHandle } = message.resumption
+      const { resumable, newHandle, lastConsumedClientMessageIndex } = message.resumption
       // Only a resumable update carries a usable handle; `resumable:false` comes while the model
       // is generating or running tools, and resuming then would lose data.
       events.push({
@@ -103,6 +105,8 @@ export class GeminiTurnTracker {
           'handle',
           resumable && newHandle !== undefined && newHandle !== '' ? newHandle : undefined,
         ),
+        // Passed on whatever `resumable` says: it tells what a transparent resume must resend.
+        ...optional('lastConsumedClientMessageIndex', lastConsumedClientMessageIndex),
       })
     }
     if (message.goAwayMs !== undefined)
@@ -216,7 +220,9 @@ export class GeminiTurnTracker {
       status: response.interrupted ? 'cancelled' : 'completed',
       ...optional('usage', usage),
     })
-    if (this.#input !== undefined) {
+    // The user is still speaking when a barge-in ends the turn: splitting the item here would
+    // make one utterance two user messages.
+    if (this.#input !== undefined && !response.interrupted) {
       events.push({
         type: 'inputTranscript.done',
         itemId: this.#input.itemId,

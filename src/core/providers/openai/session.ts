@@ -71,6 +71,10 @@ export class OpenAIRealtimeSession extends SocketSession {
   /** Image items (video frames) whose echo has not arrived yet. */
   readonly #imageIds = new Set<string>()
   #providerSessionId: string | undefined
+  /**
+   * The `error` of the latest frame, if that frame was an error: the one a server close can be
+   * explained by (see `describeClose`). Any other frame clears it.
+   */
   #lastError: RealtimeError | undefined
 
   /** @internal Use `OpenAIRealtimeModel.connect`. */
@@ -207,16 +211,28 @@ export class OpenAIRealtimeSession extends SocketSession {
 
   protected handleFrame(data: string | Uint8Array): void {
     const events = parseOpenAIServerFrame(data, this.#frameContext)
+    // A fatal error is the server's last frame before it closes (3000, 4000). Once any other
+    // frame follows, the error was not fatal, and must not be blamed for a later close.
+    this.#lastError = undefined
     for (const event of events) this.#route(event)
   }
 
   protected handleOversize(event: Extract<TransportEvent, { type: 'oversize' }>): void {
+    // Too large to read, but the server went on sending: an earlier error was not fatal.
+    this.#lastError = undefined
     const type = /"type"\s*:\s*"([^"]{1,100})"/.exec(event.head)?.[1] ?? 'unknown'
     this.emit(this.frameTooLarge(event, type))
   }
 
+  /**
+   * The remembered error explains only a close the server sent right after it: a network drop
+   * (1006, no close frame) or our own close was not the server's answer to it.
+   */
   protected describeClose(reason: DisconnectReason): DisconnectReason {
-    return describeOpenAIClose(reason, this.#lastError)
+    return describeOpenAIClose(
+      reason,
+      reason.initiatedBy === 'server' ? this.#lastError : undefined,
+    )
   }
 
   protected override onClosed(reason: DisconnectReason): void {

@@ -70,10 +70,7 @@ describe('toGeminiClientMessages', () => {
       },
     ])
     expect(
-      toGeminiClientMessages(
-        { type: 'text', text: 'Rule', role: 'system' },
-        { ...auto, textInput: 'realtimeInput' },
-      ).messages,
+      toGeminiClientMessages({ type: 'text', text: 'Rule', role: 'system' }, auto).messages,
     ).toEqual([
       {
         clientContent: {
@@ -83,6 +80,24 @@ describe('toGeminiClientMessages', () => {
       },
     ])
   })
+
+  it.each(['system', 'assistant'] as const)(
+    'should refuse %s text in realtimeInput mode (Gemini 3 closes with 1007 on mid-session clientContent)',
+    (role) => {
+      expect(() =>
+        toGeminiClientMessages(
+          { type: 'text', text: 'Rule', role },
+          { ...auto, textInput: 'realtimeInput' },
+        ),
+      ).toThrow(
+        expect.objectContaining({
+          name: 'RealtimeError',
+          code: 'unsupported',
+          message: expect.stringMatching(new RegExp(`${role} text.*1007`)),
+        }),
+      )
+    },
+  )
 
   it.each([
     [{ mood: 'happy' }, false, { mood: 'happy' }],

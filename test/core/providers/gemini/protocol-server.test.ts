@@ -145,6 +145,37 @@ describe('Gemini server messages → unified events', () => {
     ])
   })
 
+  it('should keep barge-in speech that runs past an interrupted turn in one user item', () => {
+    const events = run(
+      audio([1, 0]),
+      { serverContent: { inputTranscription: { text: 'Wait,' } } },
+      { serverContent: { interrupted: true } },
+      { serverContent: { turnComplete: true } },
+      { serverContent: { inputTranscription: { text: ' stop please' } } },
+      { serverContent: { outputTranscription: { text: 'OK.' } } },
+      { serverContent: { generationComplete: true } },
+      { serverContent: { turnComplete: true } },
+    )
+    const user = events.filter(
+      (event) =>
+        (event.type === 'item.added' && event.role === 'user') ||
+        event.type.startsWith('inputTranscript.'),
+    )
+    expect(user).toEqual([
+      { type: 'item.added', itemId: 't-in-1', kind: 'message', role: 'user' },
+      { type: 'inputTranscript.delta', itemId: 't-in-1', delta: 'Wait,' },
+      { type: 'inputTranscript.delta', itemId: 't-in-1', delta: ' stop please' },
+      { type: 'inputTranscript.done', itemId: 't-in-1', transcript: 'Wait, stop please' },
+    ])
+    // The interrupted turn still ends, cancelled, before the user item does.
+    const done = events.filter((event) => event.type === 'response.done')
+    expect(done).toMatchObject([
+      { responseId: 't-turn-1', status: 'cancelled' },
+      { responseId: 't-turn-2', status: 'completed' },
+    ])
+    expect(events.at(-1)).toMatchObject({ type: 'inputTranscript.done' })
+  })
+
   it('should keep a resumption handle only when resumable', () => {
     expect(run({ sessionResumptionUpdate: { newHandle: 'h1', resumable: true } })).toEqual([
       { type: 'resumption.update', resumable: true, handle: 'h1' },
@@ -157,6 +188,32 @@ describe('Gemini server messages → unified events', () => {
     ])
     expect(run({ sessionResumptionUpdate: { newHandle: '', resumable: true } })).toEqual([
       { type: 'resumption.update', resumable: true },
+    ])
+  })
+
+  it('should pass on lastConsumedClientMessageIndex (Vertex transparent resumption) as a string', () => {
+    expect(
+      run({
+        sessionResumptionUpdate: {
+          newHandle: 'h1',
+          resumable: true,
+          lastConsumedClientMessageIndex: '9007199254740993',
+        },
+      }),
+    ).toEqual([
+      {
+        type: 'resumption.update',
+        resumable: true,
+        handle: 'h1',
+        // Beyond Number.MAX_SAFE_INTEGER: kept exact, never parsed to a number.
+        lastConsumedClientMessageIndex: '9007199254740993',
+      },
+    ])
+    // proto3 JSON also allows a plain integer for int64.
+    expect(
+      run({ sessionResumptionUpdate: { resumable: false, lastConsumedClientMessageIndex: 7 } }),
+    ).toEqual([
+      { type: 'resumption.update', resumable: false, lastConsumedClientMessageIndex: '7' },
     ])
   })
 
@@ -290,6 +347,10 @@ describe('Gemini frame validation', () => {
     ],
     [{ goAway: { timeLeft: 'soon' } }, 'goAway.timeLeft'],
     [{ sessionResumptionUpdate: { newHandle: 5 } }, 'sessionResumptionUpdate.newHandle'],
+    [
+      { sessionResumptionUpdate: { lastConsumedClientMessageIndex: 'seven' } },
+      'sessionResumptionUpdate.lastConsumedClientMessageIndex',
+    ],
     [{ usageMetadata: { promptTokenCount: '10' } }, 'usageMetadata.promptTokenCount'],
   ])('should throw a WireShapeError naming the field: %j', (frame, path) => {
     expect(() => readGeminiMessage(frame as Record<string, unknown>)).toThrow(

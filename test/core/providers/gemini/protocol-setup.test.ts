@@ -246,7 +246,22 @@ describe('toGeminiSetup', () => {
   it('should send transparent resumption on Vertex', () => {
     expect(
       map({ sessionResumption: { handle: 'h', transparent: true } }, { vertex: true }),
-    ).toEqual({ ...BASE, sessionResumption: { handle: 'h', transparent: true } })
+    ).toMatchObject({ sessionResumption: { handle: 'h', transparent: true } })
+  })
+
+  it('should default responseModalities to AUDIO on Vertex only, as the official SDKs do', () => {
+    const AUDIO = { generationConfig: { responseModalities: ['AUDIO'] } }
+    expect(map({}, { vertex: true })).toEqual({ ...BASE, ...AUDIO })
+    expect(map({ voice: 'Puck' }, { vertex: true }).generationConfig).toEqual({
+      responseModalities: ['AUDIO'],
+      speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Puck' } } },
+    })
+    // The app's own choice wins, and AI Studio keeps the server's default.
+    expect(map({ modalities: ['text'] }, { vertex: true })).toEqual({
+      ...BASE,
+      generationConfig: { responseModalities: ['TEXT'] },
+    })
+    expect(map({})).toEqual(BASE)
   })
 
   it('should reproduce the rich setup frame the official JS SDK sends (wire-protocols §1.3)', () => {

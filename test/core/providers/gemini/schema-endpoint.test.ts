@@ -119,6 +119,16 @@ describe('geminiEndpoint', () => {
     expect(new URL(url).host).toBe('aiplatform.googleapis.com')
   })
 
+  it.each(['us', 'eu'])(
+    'should use the regional-endpoint host for the multi-region %s',
+    (location) => {
+      const { url } = geminiEndpoint({ vertex: { project: 'p', location }, accessToken: 't' })
+      expect(url).toBe(
+        `wss://aiplatform.${location}.rep.googleapis.com/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent`,
+      )
+    },
+  )
+
   it('should honour apiVersion and a base URL override (http → ws)', () => {
     const { url } = geminiEndpoint({
       apiKey: 'K',

@@ -158,9 +158,11 @@ describe('GeminiRealtimeModel.connect', () => {
       '/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent',
     )
     expect(peer.request.headers.authorization).toBe('Bearer token-1')
-    expect((peer.received[0]!.setup as { model: string }).model).toBe(
+    const setupFrame = peer.received[0]!.setup as { model: string; generationConfig?: unknown }
+    expect(setupFrame.model).toBe(
       'projects/proj/locations/us-central1/publishers/google/models/gemini-live-2.5-flash',
     )
+    expect(setupFrame.generationConfig).toEqual({ responseModalities: ['AUDIO'] })
     expect(session.providerSessionId).toBe('c714f9ce')
   })
 
@@ -250,6 +252,34 @@ describe('GeminiRealtimeSession', () => {
     session.sendText('Hi')
     await eventually(() => peer.received.length === 2)
     expect(peer.received[1]).toEqual({ realtimeInput: { text: 'Hi' } })
+  })
+
+  it('should seed history at connect on Gemini 3 but refuse mid-session system and assistant text', async () => {
+    const { model, peerPromise } = await setup()
+    const session = await model.connect(
+      parseRealtimeConfig({ model: 'gemini-3.1-flash-live-preview' }),
+      { seedItems: [{ role: 'assistant', text: 'Hello' }] },
+    )
+    sessions.push(session)
+    const peer = await peerPromise
+    // Seeding the initial history is the one use of clientContent these models accept.
+    await eventually(() => peer.received.length === 2)
+    expect(peer.received[1]).toEqual({
+      clientContent: {
+        turns: [{ role: 'model', parts: [{ text: 'Hello' }] }],
+        turnComplete: false,
+      },
+    })
+    for (const role of ['system', 'assistant'] as const) {
+      expect(() => session.sendEvent({ type: 'text', text: 'Rule', role })).toThrow(
+        expect.objectContaining({ code: 'unsupported' }),
+      )
+    }
+    // Nothing went out, and the session is still usable.
+    session.sendText('Hi')
+    await eventually(() => peer.received.length === 3)
+    expect(peer.received[2]).toEqual({ realtimeInput: { text: 'Hi' } })
+    expect(session.isConnected()).toBe(true)
   })
 
   it('should signal activity start and end in manual mode', async () => {

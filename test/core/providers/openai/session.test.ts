@@ -460,6 +460,61 @@ describe('OpenAIRealtimeSession', () => {
     }
   })
 
+  describe('the error a close is blamed on: only one the server closed right after', () => {
+    /** The harmless error the server sends for a cancel that found no active response. */
+    const cancelNotActive = {
+      type: 'error',
+      event_id: 'e_err',
+      error: {
+        type: 'invalid_request_error',
+        code: 'response_cancel_not_active',
+        message: 'Cancellation failed: no active response found',
+      },
+    }
+
+    async function afterError() {
+      const { session, peer, events } = await connected()
+      peer.sendJson(cancelNotActive)
+      await eventually(() => events.some((event) => event.type === 'error'))
+      return { session, peer, events }
+    }
+
+    it('should attach the error a fatal close follows (3000, 4000)', async () => {
+      const { session, peer, events } = await connected()
+      peer.sendJson({
+        type: 'error',
+        event_id: 'e_err',
+        error: { type: 'invalid_request_error', code: 'invalid_api_key', message: 'Bad key' },
+      })
+      peer.socket.close(3000, 'invalid_request_error.invalid_api_key')
+      const reason = await session.closed
+      const sent = events.find((event) => event.type === 'error')
+      expect(reason.error).toMatchObject({ code: 'auth_failed', cause: sent?.error })
+      expect(reason.error?.message).toContain('Bad key')
+    })
+
+    it('should not attach an error once another frame followed it', async () => {
+      const { session, peer, events } = await afterError()
+      peer.sendJson({ type: 'rate_limits.updated', event_id: 'e_rl', rate_limits: [] })
+      await eventually(() => events.some((event) => event.type === 'rateLimits'))
+      peer.socket.close(1011, 'internal error')
+      const reason = await session.closed
+      expect(reason.error).toMatchObject({ code: 'server_error' })
+      expect(reason.error?.cause).toBeUndefined()
+      expect(reason.error?.message).not.toContain('Cancellation failed')
+    })
+
+    it('should not attach an error to a network drop (no close frame)', async () => {
+      const { session, peer } = await afterError()
+      peer.socket.terminate()
+      const reason = await session.closed
+      expect(reason).toMatchObject({ code: 1006, initiatedBy: 'network' })
+      expect(reason.error).toMatchObject({ code: 'connection_failed' })
+      expect(reason.error?.cause).toBeUndefined()
+      expect(reason.error?.message).not.toContain('Cancellation failed')
+    })
+  })
+
   it('should refuse a session.update client event (a runner intent)', async () => {
     const { session } = await connected()
     expect(() => session.sendEvent({ type: 'session.update', update: {} })).toThrow(
