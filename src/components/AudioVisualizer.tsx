@@ -8,17 +8,17 @@ import { usePrefersReducedMotion } from './use-reduced-motion'
 
 export interface AudioVisualizerProps {
   /** `auto` (default) shows the agent's voice while it speaks and the microphone otherwise. */
-  source?: 'input' | 'output' | 'auto'
+  source?: 'input' | 'output' | 'auto' | undefined
   /** Number of bars (default 24). */
-  bars?: number
+  bars?: number | undefined
   /** CSS pixels (default 160 × 40); the canvas is sharp on high-density screens. */
-  width?: number
-  height?: number
-  className?: string
+  width?: number | undefined
+  height?: number | undefined
+  className?: string | undefined
   /** Accessible name (default "Audio level"). */
-  label?: string
+  label?: string | undefined
   /** Force (or lift) the reduced-motion rendering; default: the user's system setting. */
-  reducedMotion?: boolean
+  reducedMotion?: boolean | undefined
 }
 
 const activeStates: ReadonlySet<VoiceState> = new Set(['speaking', 'userSpeaking'])

@@ -24,9 +24,9 @@ const dotColors: Record<Status, string> = {
 }
 
 export interface ConnectionStatusProps {
-  className?: string
+  className?: string | undefined
   /** Replaces some or all of the texts (e.g. for another language). */
-  labels?: Partial<ConnectionStatusLabels>
+  labels?: Partial<ConnectionStatusLabels> | undefined
 }
 
 /**

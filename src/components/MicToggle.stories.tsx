@@ -25,8 +25,9 @@ export const Muted = inScenario('muted')
 export const PermissionDenied = inScenario('micDenied')
 /** A text-only session has no microphone: the toggle is disabled. */
 export const Unavailable = inScenario('textOnly')
+/** Icon content: the label becomes the `aria-label`; `aria-pressed` still says muted. */
 export const CustomContent = inScenario('listening', {
   args: {
-    children: (state) => (state === 'muted' ? '🔇 Unmute' : '🎙️ Mute'),
+    children: (state) => (state === 'muted' ? '🔇' : '🎙️'),
   },
 })

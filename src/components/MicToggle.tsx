@@ -2,24 +2,22 @@
 import type { ButtonHTMLAttributes, ReactNode } from 'react'
 import { useMicrophone } from '../hooks/useMicrophone'
 import type { MicrophoneControls } from '../hooks/useMicrophone'
-import { baseStyle, buttonStyle, classNames, colors } from './theme'
+import { baseStyle, buttonStyle, classNames, colors, pressedStyle } from './theme'
 
 /** `on`, `muted`, `denied` (permission refused), or `unavailable` (no audio engine). */
 export type MicToggleState = 'on' | 'muted' | 'denied' | 'unavailable'
 
 export interface MicToggleLabels {
-  /** The button's accessible name; `aria-pressed` says whether it is muted. */
+  /** The toggle's visible label and accessible name; `aria-pressed` says whether it is muted. */
   name: string
-  on: string
-  muted: string
+  /** Shown and announced instead of `name` while the permission is refused. */
   denied: string
+  /** Shown and announced instead of `name` without an audio engine (the button is disabled). */
   unavailable: string
 }
 
 export const defaultMicToggleLabels: MicToggleLabels = {
   name: 'Mute microphone',
-  on: 'Microphone on',
-  muted: 'Muted',
   denied: 'Microphone blocked',
   unavailable: 'No microphone',
 }
@@ -28,17 +26,22 @@ export interface MicToggleProps extends Omit<
   ButtonHTMLAttributes<HTMLButtonElement>,
   'children' | 'onClick' | 'aria-pressed'
 > {
-  className?: string
-  labels?: Partial<MicToggleLabels>
-  /** Custom content (an icon): gets the state and the controls. Default: the state's text. */
-  children?: (state: MicToggleState, microphone: MicrophoneControls) => ReactNode
+  className?: string | undefined
+  labels?: Partial<MicToggleLabels> | undefined
+  /**
+   * Custom content: an icon, or a function of the state and the controls. The button then gets
+   * the label as its `aria-label`; text content should stay within it (WCAG 2.5.3).
+   */
+  children?:
+    ReactNode | ((state: MicToggleState, microphone: MicrophoneControls) => ReactNode) | undefined
 }
 
 /**
- * A mute button: `aria-pressed="true"` while muted, under one fixed accessible name ("Mute
- * microphone"), as toggle buttons should be. Muting keeps sending silence, so the model's turn
- * detection sees the user stop. `data-state`: `on | muted | denied | unavailable`.
- * It reads only the microphone, so transcript updates never re-render it.
+ * A mute button: `aria-pressed="true"` while muted, under one fixed name ("Mute microphone") that
+ * is also its visible text, as toggle buttons should be. Muting keeps sending silence, so the
+ * model's turn detection sees the user stop. `data-state`: `on | muted | denied | unavailable`.
+ * A caller's `aria-label` wins. It reads only the microphone, so transcript updates never
+ * re-render it.
  *
  * @example
  * ```tsx
@@ -51,6 +54,7 @@ export function MicToggle({
   children,
   style,
   disabled,
+  'aria-label': ariaLabel,
   ...rest
 }: MicToggleProps) {
   const microphone = useMicrophone()
@@ -62,26 +66,30 @@ export function MicToggle({
       : microphone.muted
         ? 'muted'
         : 'on'
+  const label = state === 'denied' || state === 'unavailable' ? text[state] : text.name
+  const content = typeof children === 'function' ? children(state, microphone) : children
   return (
     <button
       type="button"
       {...rest}
       className={classNames('adk-mic-toggle', className)}
       data-state={state}
-      aria-label={text.name}
+      // Without custom content the visible label is the name: no aria-label to drift from it.
+      aria-label={ariaLabel ?? (content === undefined || content === null ? undefined : label)}
       aria-pressed={microphone.muted}
       disabled={disabled ?? state === 'unavailable'}
       onClick={microphone.toggle}
       style={{
         ...baseStyle,
         ...buttonStyle,
+        ...(microphone.muted ? pressedStyle : {}),
         ...(state === 'muted' || state === 'denied'
           ? { color: colors.danger, borderColor: colors.danger }
           : {}),
         ...style,
       }}
     >
-      {children ? children(state, microphone) : text[state]}
+      {content ?? label}
     </button>
   )
 }

@@ -26,12 +26,12 @@ const statusColors: Record<ToolCallStatus, string> = {
 }
 
 export interface ToolActivityProps {
-  className?: string
-  /** Most recent calls shown (default 5). */
-  limit?: number
+  className?: string | undefined
+  /** Most recent calls shown (default 5; 0 shows none). */
+  limit?: number | undefined
   /** Show each call's arguments (default true). */
-  showArguments?: boolean
-  labels?: Partial<ToolActivityLabels>
+  showArguments?: boolean | undefined
+  labels?: Partial<ToolActivityLabels> | undefined
 }
 
 /**
@@ -54,7 +54,7 @@ export function ToolActivity({
   const calls = useRealtimeStore(useShallow(selectToolCalls))
   const text = { ...defaultToolActivityLabels, ...labels }
   const busy = calls.some((call) => call.status === 'running' || call.status === 'pending')
-  const shown = calls.slice(-limit)
+  const shown = limit > 0 ? calls.slice(-limit) : [] // slice(-0) would be every call
   return (
     <section
       aria-label={text.title}
@@ -63,9 +63,9 @@ export function ToolActivity({
       aria-busy={busy}
       style={{ ...baseStyle, fontSize: '0.875em' }}
     >
-      {shown.length === 0 ? (
+      {calls.length === 0 ? (
         <p style={{ margin: 0, color: colors.muted }}>{text.empty}</p>
-      ) : (
+      ) : shown.length === 0 ? null : (
         <ul style={{ listStyle: 'none', margin: 0, padding: 0, display: 'grid', gap: 4 }}>
           {shown.map((call) => (
             <ToolCallRow

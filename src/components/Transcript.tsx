@@ -27,11 +27,11 @@ export const defaultTranscriptLabels: TranscriptLabels = {
 }
 
 export interface TranscriptProps {
-  className?: string
-  labels?: Partial<TranscriptLabels>
+  className?: string | undefined
+  labels?: Partial<TranscriptLabels> | undefined
   /** Also list tool calls between the messages (default false; see `ToolActivity`). */
-  showToolCalls?: boolean
-  style?: CSSProperties
+  showToolCalls?: boolean | undefined
+  style?: CSSProperties | undefined
 }
 
 /**

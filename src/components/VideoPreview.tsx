@@ -24,16 +24,16 @@ export const defaultVideoPreviewLabels: VideoPreviewLabels = {
 
 export interface VideoPreviewProps {
   /** Which source to show; default whichever is on (the screen share wins over the camera). */
-  source?: 'camera' | 'screen'
-  className?: string
-  style?: CSSProperties
-  labels?: Partial<VideoPreviewLabels>
+  source?: 'camera' | 'screen' | undefined
+  className?: string | undefined
+  style?: CSSProperties | undefined
+  labels?: Partial<VideoPreviewLabels> | undefined
   /** Mirror the picture, as people expect of their own camera (default: camera yes, screen no). */
-  mirror?: boolean
+  mirror?: boolean | undefined
   /** Show frames sent and skipped (skips mean the connection is behind). Default false. */
-  showStats?: boolean
+  showStats?: boolean | undefined
   /** Render nothing while no video is on. Default false (a placeholder is shown). */
-  hideWhenOff?: boolean
+  hideWhenOff?: boolean | undefined
 }
 
 /**

@@ -27,6 +27,7 @@ export const ScreenOff = inScenario('videoOff', { args: { source: 'screen' } })
 export const ScreenSharing = inScenario('screenSharing', { args: { source: 'screen' } })
 /** The model takes no video: the toggle is disabled (or hidden with `hideWhenUnavailable`). */
 export const Unavailable = inScenario('videoUnsupported')
+/** Icon content: the label becomes the `aria-label`; `aria-pressed` still says on or off. */
 export const CustomContent = inScenario('cameraOn', {
-  args: { children: (state) => (state === 'on' ? '📷 Stop camera' : '📷 Start camera') },
+  args: { children: (state) => (state === 'on' ? '📹' : '📷') },
 })

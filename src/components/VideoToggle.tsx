@@ -3,33 +3,23 @@ import type { ButtonHTMLAttributes, ReactNode } from 'react'
 import { useCamera } from '../hooks/useCamera'
 import { useScreenShare } from '../hooks/useScreenShare'
 import type { VideoControls } from '../hooks/video-controls'
-import { baseStyle, buttonStyle, classNames, colors } from './theme'
+import { baseStyle, buttonStyle, classNames, colors, pressedStyle } from './theme'
 
 /** `off`, `starting`, `on`, `denied` (permission refused or picker cancelled), `unavailable`. */
 export type VideoToggleState = 'off' | 'starting' | 'on' | 'denied' | 'unavailable'
 
-export interface VideoToggleLabels extends Record<VideoToggleState, string> {
-  /** The button's accessible name; `aria-pressed` says whether it is on. */
+export interface VideoToggleLabels {
+  /** The toggle's visible label and accessible name; `aria-pressed` says whether it is on. */
   name: string
+  /** Shown and announced instead of `name` after a refusal (or a cancelled picker). */
+  denied: string
+  /** Shown and announced instead of `name` when the source cannot be used (disabled). */
+  unavailable: string
 }
 
 export const defaultVideoToggleLabels: Record<'camera' | 'screen', VideoToggleLabels> = {
-  camera: {
-    name: 'Camera',
-    off: 'Camera off',
-    starting: 'Starting camera…',
-    on: 'Camera on',
-    denied: 'Camera blocked',
-    unavailable: 'No camera',
-  },
-  screen: {
-    name: 'Share screen',
-    off: 'Share screen',
-    starting: 'Choosing…',
-    on: 'Sharing screen',
-    denied: 'Sharing cancelled',
-    unavailable: 'No screen sharing',
-  },
+  camera: { name: 'Camera', denied: 'Camera blocked', unavailable: 'No camera' },
+  screen: { name: 'Share screen', denied: 'Sharing cancelled', unavailable: 'No screen sharing' },
 }
 
 export interface VideoToggleProps extends Omit<
@@ -37,13 +27,16 @@ export interface VideoToggleProps extends Omit<
   'children' | 'onClick' | 'aria-pressed'
 > {
   /** Default `camera`. */
-  source?: 'camera' | 'screen'
-  className?: string
-  labels?: Partial<VideoToggleLabels>
+  source?: 'camera' | 'screen' | undefined
+  className?: string | undefined
+  labels?: Partial<VideoToggleLabels> | undefined
   /** Render nothing when the model takes no video or the browser cannot capture the source. */
-  hideWhenUnavailable?: boolean
-  /** Custom content (an icon): gets the state and the controls. Default: the state's text. */
-  children?: (state: VideoToggleState, video: VideoControls) => ReactNode
+  hideWhenUnavailable?: boolean | undefined
+  /**
+   * Custom content: an icon, or a function of the state and the controls. The button then gets
+   * the label as its `aria-label`; text content should stay within it (WCAG 2.5.3).
+   */
+  children?: ReactNode | ((state: VideoToggleState, video: VideoControls) => ReactNode) | undefined
 }
 
 function stateOf(video: VideoControls): VideoToggleState {
@@ -55,7 +48,8 @@ function stateOf(video: VideoControls): VideoToggleState {
 
 /**
  * Turns the camera (or the screen share) on and off: `aria-pressed="true"` while it is sending,
- * under one fixed accessible name. Click it to start — screen sharing must start in a click.
+ * under one fixed name that is also its visible text ("Camera", "Share screen"); a caller's
+ * `aria-label` wins. Click it to start — screen sharing must start in a click.
  * `data-state`: `off | starting | on | denied | unavailable`; `data-source`: `camera | screen`.
  *
  * @example
@@ -83,11 +77,14 @@ function ToggleButton({
   children,
   style,
   disabled,
+  'aria-label': ariaLabel,
   ...rest
 }: Omit<VideoToggleProps, 'source'> & { video: VideoControls }) {
   const state = stateOf(video)
   if (hideWhenUnavailable === true && state === 'unavailable') return null
   const text = { ...defaultVideoToggleLabels[video.source], ...labels }
+  const label = state === 'denied' || state === 'unavailable' ? text[state] : text.name
+  const content = typeof children === 'function' ? children(state, video) : children
   return (
     <button
       type="button"
@@ -95,7 +92,8 @@ function ToggleButton({
       className={classNames('adk-video-toggle', className)}
       data-state={state}
       data-source={video.source}
-      aria-label={text.name}
+      // Without custom content the visible label is the name: no aria-label to drift from it.
+      aria-label={ariaLabel ?? (content === undefined || content === null ? undefined : label)}
       aria-pressed={state === 'on'}
       disabled={disabled ?? state === 'unavailable'}
       // The error is in `video.error` (and the state): nothing more to do with the rejection.
@@ -103,12 +101,14 @@ function ToggleButton({
       style={{
         ...baseStyle,
         ...buttonStyle,
-        ...(state === 'on' ? { color: colors.accent, borderColor: colors.accent } : {}),
+        ...(state === 'on'
+          ? { ...pressedStyle, color: colors.accent, borderColor: colors.accent }
+          : {}),
         ...(state === 'denied' ? { color: colors.danger, borderColor: colors.danger } : {}),
         ...style,
       }}
     >
-      {children ? children(state, video) : text[state]}
+      {content ?? label}
     </button>
   )
 }

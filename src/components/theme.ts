@@ -55,6 +55,12 @@ export const buttonStyle: CSSProperties = {
   cursor: 'pointer',
 }
 
+/** A toggle button that is on (`aria-pressed="true"`): a sunken fill, so colour is not the only cue. */
+export const pressedStyle: CSSProperties = {
+  background: 'color-mix(in srgb, currentColor 12%, transparent)',
+  boxShadow: 'inset 0 1px 3px color-mix(in srgb, currentColor 35%, transparent)',
+}
+
 export const primaryButtonStyle: CSSProperties = {
   ...buttonStyle,
   color: themeVar('accent-fg', '#fff'),

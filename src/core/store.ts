@@ -140,9 +140,21 @@ export function createRealtimeStore(
     cancelScheduled ??= schedule(publish)
   }
 
+  /** Nobody speaks and no answer is awaited once the connection is gone. */
+  const endTurns = (state: RealtimeStoreState): RealtimeStoreState => {
+    awaitingResponse = false
+    speechEndedAt = null
+    return state.userSpeaking || state.agentSpeaking
+      ? { ...state, userSpeaking: false, agentSpeaking: false }
+      : state
+  }
+
   const offSnapshot = runner.subscribe((snapshot) => {
     flags = runnerFlags(snapshot)
-    update(fromSnapshot(draft, snapshot))
+    const next = fromSnapshot(draft, snapshot)
+    // Whatever ended it — close(), a failure, a drop — so the next call starts listening and
+    // its first latency is not measured from this one's speech.
+    update(snapshot.connection === 'connected' ? next : endTurns(next))
   })
   const offEvents = runner.onEvent((event) => {
     switch (event.type) {
@@ -181,8 +193,7 @@ export function createRealtimeStore(
           },
         })
       case 'disconnected':
-        awaitingResponse = false
-        return update({ ...draft, userSpeaking: false, agentSpeaking: false })
+        return update(endTurns(draft))
       default:
         return
     }

@@ -42,7 +42,11 @@ export type AudioRunner = Pick<
 export interface RealtimeAudio {
   /** Given to the runner so barge-in silences the speakers before the provider is told. */
   readonly playback?: PlaybackController
-  /** Binds the engine to its runner (called once); returns the unbinding. */
+  /**
+   * Binds the engine to its runner; returns the unbinding. The session binds it when a component
+   * takes ownership of the session (not when the session is built: React may discard that one)
+   * and unbinds it after the last owner let go.
+   */
   attach(runner: AudioRunner): () => void
   /** Creates or resumes the audio output; must run synchronously inside a user gesture. */
   unlock(): void

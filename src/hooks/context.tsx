@@ -11,7 +11,7 @@ RealtimeContext.displayName = 'RealtimeContext'
 export interface RealtimeProviderProps {
   /** What `useRealtimeSession()` returned. */
   session: Pick<RealtimeSessionHandle, 'store'>
-  children?: ReactNode
+  children?: ReactNode | undefined
 }
 
 /**

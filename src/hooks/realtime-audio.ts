@@ -26,7 +26,10 @@ export function createRealtimeAudio(options: BrowserAudioOptions = {}): Realtime
   let devices: readonly MediaDeviceInfo[] = []
   let runner: AudioRunner | undefined
   let engine: BrowserAudio | undefined
-  let unbind: (() => void) | undefined
+  /** Unsubscribes from the current engine's state and speakers. */
+  let unbindEngine: (() => void) | undefined
+  /** Detaches the current engine from the runner. */
+  let offRunner: (() => void) | undefined
   let watching = false
   /** A start that failed before the engine could record it (no Web Audio at all). */
   let startError: RealtimeError | undefined
@@ -61,25 +64,29 @@ export function createRealtimeAudio(options: BrowserAudioOptions = {}): Realtime
 
   /** The engine for the coming connection: a stopped one cannot start again. */
   function current(): BrowserAudio {
-    if (engine !== undefined && engine.getSnapshot().status !== 'stopped') return engine
-    unbind?.()
+    if (live(engine)) return engine
+    offRunner?.()
+    unbindEngine?.()
     const microphone =
       options.microphone === false
         ? false
         : { ...micOptions, muted, ...(deviceId === undefined ? {} : { deviceId }) }
     const next = createBrowserAudio({ ...options, microphone })
-    const offRunner = runner === undefined ? undefined : next.attach(runner)
+    offRunner = runner === undefined ? undefined : next.attach(runner)
     const offState = next.subscribe(update)
     const offPlaying = next.player.onPlayingChange((playing) => {
       for (const listener of [...playingListeners]) listener(playing)
     })
-    unbind = () => {
-      offRunner?.()
+    unbindEngine = () => {
       offState()
       offPlaying()
     }
     engine = next
     return next
+  }
+
+  function live(candidate: BrowserAudio | undefined): candidate is BrowserAudio {
+    return candidate !== undefined && candidate.getSnapshot().status !== 'stopped'
   }
 
   function watchPermission(): void {
@@ -111,11 +118,15 @@ export function createRealtimeAudio(options: BrowserAudioOptions = {}): Realtime
       },
     },
     attach(target) {
+      offRunner?.()
       runner = target
+      // An engine made before the attach (unlocked first) serves this runner too.
+      offRunner = live(engine) ? engine.attach(target) : undefined
       return () => {
-        if (runner === target) runner = undefined
-        unbind?.()
-        unbind = undefined
+        if (runner !== target) return // another runner took over: not ours to undo
+        runner = undefined
+        offRunner?.()
+        offRunner = undefined
       }
     },
     unlock() {

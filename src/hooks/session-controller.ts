@@ -22,13 +22,13 @@ export interface RealtimeSessionOptions<TContext = unknown> extends Omit<
    * Or an engine of your own (`createRealtimeAudio({...})`, `createSimulatedAudio()` in stories).
    * Read once, when the session is created.
    */
-  audio?: boolean | RealtimeAudio
+  audio?: boolean | RealtimeAudio | undefined
   /** Connect on mount (and on a remount after an unmount). Default `false`. */
-  autoConnect?: boolean
+  autoConnect?: boolean | undefined
   /** Options of the store (e.g. the frame scheduler that coalesces notifications). */
-  store?: RealtimeStoreOptions
+  store?: RealtimeStoreOptions | undefined
   /** Camera and screen capture (`useCamera`, `useScreenShare`): rate, size, stand-in streams. */
-  video?: SessionVideoOptions
+  video?: SessionVideoOptions | undefined
 }
 
 const handlerNames = [
@@ -80,6 +80,9 @@ export function controllerOf(store: RealtimeStore): RealtimeSessionController | 
  * - `release` waits until the end of the task before closing: StrictMode's simulated unmount is
  *   followed by a remount in the same task and cancels it, so the session is not torn down and
  *   rebuilt; a real unmount closes the runner and releases the microphone.
+ * - The audio engine is attached to the runner on the first `retain` (or `connect`), not on
+ *   construction, and detached after the final release: a controller React discarded never
+ *   holds it.
  */
 export class RealtimeSessionController<TContext = unknown> {
   readonly runner: RealtimeRunner<TContext>
@@ -94,6 +97,8 @@ export class RealtimeSessionController<TContext = unknown> {
   #wanted = false
   #retained = 0
   #noAudio: RealtimeAudioState = noAudioState(false)
+  /** Unbinds the audio engine from the runner; set while the engine is attached. */
+  #detachAudio: (() => void) | undefined
   readonly #listeners = new Set<() => void>()
 
   constructor(options: RealtimeSessionOptions<TContext>) {
@@ -112,7 +117,6 @@ export class RealtimeSessionController<TContext = unknown> {
       handlers: forwardHandlers(this.handlers),
       ...(this.audio?.playback === undefined ? {} : { playback: this.audio.playback }),
     })
-    this.audio?.attach(this.runner)
     this.video = new SessionVideo(this.runner, video)
     this.store = createRealtimeStore(this.runner, store)
     this.tools = new ToolRegistry(options.tools ?? [], (tools: ToolInput[]) => {
@@ -128,6 +132,7 @@ export class RealtimeSessionController<TContext = unknown> {
   connect = (): Promise<void> => {
     this.#wanted = true
     const generation = this.#generation
+    this.#attachAudio() // a child's effect may connect before the owner's effect retained
     try {
       this.audio?.unlock()
     } catch {
@@ -179,6 +184,7 @@ export class RealtimeSessionController<TContext = unknown> {
   /** A component now owns the session (effect mount). */
   retain(autoConnect: boolean): void {
     this.#retained += 1
+    this.#attachAudio()
     if (autoConnect && !this.#wanted) this.connect().catch(() => {}) // the error is in the store
   }
 
@@ -190,9 +196,30 @@ export class RealtimeSessionController<TContext = unknown> {
       const { connection } = this.runner.getState()
       const open =
         connection === 'connecting' || connection === 'connected' || connection === 'reconnecting'
-      if (this.#wanted || open) void this.disconnect()
-      else void Promise.all([this.audio?.stop(), this.video.stopAll()])
+      const closing =
+        this.#wanted || open
+          ? this.disconnect()
+          : Promise.all([this.audio?.stop(), this.video.stopAll()])
+      // Unbound once stopped, so the engine's last state (`stopped`) still reaches the UI.
+      void closing.finally(this.#detachIfReleased)
     })
+  }
+
+  /**
+   * Binds the audio engine to the runner once a component owns the session — never in the
+   * constructor: React may build a controller and throw it away (StrictMode runs the `useState`
+   * initializer twice), and an engine serves one runner, so only the live one may have it.
+   */
+  #attachAudio(): void {
+    if (this.audio !== undefined && this.#detachAudio === undefined) {
+      this.#detachAudio = this.audio.attach(this.runner)
+    }
+  }
+
+  #detachIfReleased = (): void => {
+    if (this.#retained > 0) return // owned again (a remount) while it was closing
+    this.#detachAudio?.()
+    this.#detachAudio = undefined
   }
 
   #serial(operation: () => Promise<void>): Promise<void> {

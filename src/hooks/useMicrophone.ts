@@ -1,5 +1,5 @@
 'use client'
-import { useMemo, useSyncExternalStore } from 'react'
+import { useCallback, useMemo, useSyncExternalStore } from 'react'
 import type { RealtimeAudioState } from './audio'
 import { useRealtimeController } from './context'
 
@@ -64,11 +64,10 @@ export function useAudioPlayback(): { canPlayAudio: boolean; startAudio(): Promi
     () => controller.getAudioState().canPlayAudio,
     () => false,
   )
-  return useMemo(
-    () => ({
-      canPlayAudio,
-      startAudio: () => controller.audio?.startAudio() ?? Promise.resolve(),
-    }),
-    [canPlayAudio, controller],
+  // Its own memo: `startAudio` keeps its identity when `canPlayAudio` changes.
+  const startAudio = useCallback(
+    () => controller.audio?.startAudio() ?? Promise.resolve(),
+    [controller],
   )
+  return useMemo(() => ({ canPlayAudio, startAudio }), [canPlayAudio, startAudio])
 }

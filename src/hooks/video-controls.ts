@@ -40,18 +40,17 @@ export function useVideoControls(source: SessionVideoSource, hook: string): Vide
     () => false,
   )
   const available = controller.video.supported && canCapture
+  // Built from the capture alone, so the actions keep their identity when `available` turns true
+  // after hydration; `start` asks at call time instead.
   const actions = useMemo(() => {
-    const start = (): Promise<void> =>
-      available
-        ? capture.start()
-        : Promise.reject(
-            new RealtimeError(
-              'unsupported',
-              controller.video.supported
-                ? `This browser cannot capture the ${source}`
-                : 'This model does not take video',
-            ),
-          )
+    const start = (): Promise<void> => {
+      const { video } = controller
+      if (video.supported && video.canCapture(source)) return capture.start()
+      const reason = video.supported
+        ? `This browser cannot capture the ${source}`
+        : 'This model does not take video'
+      return Promise.reject(new RealtimeError('unsupported', reason))
+    }
     const stop = (): Promise<void> => capture.stop()
     return {
       start,
@@ -63,7 +62,7 @@ export function useVideoControls(source: SessionVideoSource, hook: string): Vide
       selectDevice: (deviceId: string | undefined) => capture.setDevice(deviceId),
       refreshDevices: () => capture.refreshDevices(),
     }
-  }, [available, capture, controller, source])
+  }, [capture, controller, source])
   return useMemo(
     () => ({
       ...snapshot,

@@ -154,6 +154,39 @@ describe('createRealtimeStore', () => {
     store.destroy()
   })
 
+  it('should forget who was speaking and the awaited answer when the client closes', async () => {
+    const { runner, session } = createHarness()
+    const store = createRealtimeStore(runner)
+    await runner.connect()
+    session().emit(
+      serverEvents.responseStarted(),
+      serverEvents.audioDelta(),
+      serverEvents.speechStarted(),
+    )
+    store.flush()
+    expect(store.getState()).toMatchObject({ userSpeaking: true, agentSpeaking: true })
+    session().emit(serverEvents.speechStopped(), serverEvents.speechStarted())
+    await runner.close()
+    store.flush()
+    expect(store.getState()).toMatchObject({
+      connection: 'closed',
+      userSpeaking: false,
+      agentSpeaking: false,
+      agentState: 'disconnected',
+    })
+
+    // The next call starts listening, and its first answer is not timed from the last call.
+    vi.advanceTimersByTime(5_000)
+    await runner.connect()
+    store.flush()
+    expect(store.getState()).toMatchObject({ agentState: 'listening', userSpeaking: false })
+    session().emit(serverEvents.responseStarted(), serverEvents.audioDelta())
+    store.flush()
+    expect(store.getState()).toMatchObject({ agentSpeaking: true, latency: { responseMs: null } })
+    store.destroy()
+    await runner.close()
+  })
+
   it('should mirror a pending resumption with its reason and attempts', async () => {
     const { runner, session } = createHarness({
       preset: 'gemini',

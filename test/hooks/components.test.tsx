@@ -7,6 +7,8 @@ import {
   MicToggle,
   ToolActivity,
   Transcript,
+  VideoPreview,
+  VideoToggle,
   VoiceAgent,
   defineTool,
 } from '../../src/hooks'
@@ -19,25 +21,71 @@ beforeAll(stubCanvas)
 describe.each(reactModes)('components (%s)', (_mode, strict) => {
   afterEach(cleanup)
 
-  it('MicToggle should toggle aria-pressed and data-state under one accessible name', async () => {
+  it('MicToggle should toggle aria-pressed and data-state under one name, its visible label', async () => {
     const { session } = withSession(strict, <MicToggle className="mine" />)
     const button = screen.getByRole('button', { name: 'Mute microphone' })
     expect(button.className).toBe('adk-mic-toggle mine')
     expect(button.getAttribute('aria-pressed')).toBe('false')
     expect(button.dataset.state).toBe('on')
+    // WCAG 2.5.3 (Label in Name): the name is the visible text, not an aria-label beside it.
+    expect(button.textContent).toBe('Mute microphone')
+    expect(button.hasAttribute('aria-label')).toBe(false)
     fireEvent.click(button)
     expect(button.getAttribute('aria-pressed')).toBe('true')
     expect(button.dataset.state).toBe('muted')
+    expect(button.textContent).toBe('Mute microphone')
     expect(session().isMuted).toBe(true)
     fireEvent.click(button)
     expect(button.getAttribute('aria-pressed')).toBe('false')
   })
 
-  it('MicToggle should be disabled without an audio engine', () => {
+  it('MicToggle should be disabled without an audio engine, and say so', () => {
     withSession(strict, <MicToggle />, { audio: false })
-    const button = screen.getByRole('button', { name: 'Mute microphone' })
+    const button = screen.getByRole('button', { name: 'No microphone' })
+    expect(button.textContent).toBe('No microphone')
     expect(button.dataset.state).toBe('unavailable')
     expect((button as HTMLButtonElement).disabled).toBe(true)
+  })
+
+  it("MicToggle should take a caller's aria-label, and plain or rendered children", () => {
+    withSession(
+      strict,
+      <>
+        <MicToggle aria-label="Silence" />
+        <MicToggle>Mute</MicToggle>
+        <MicToggle>{(state) => <svg data-testid="icon" data-mic={state} />}</MicToggle>
+      </>,
+    )
+    const [named, plain, icon] = screen.getAllByRole('button')
+    expect(named?.getAttribute('aria-label')).toBe('Silence')
+    expect(named?.textContent).toBe('Mute microphone')
+    // Custom content gets the label as its name; visible text stays within it.
+    expect(plain?.textContent).toBe('Mute')
+    expect(plain?.getAttribute('aria-label')).toBe('Mute microphone')
+    expect(icon?.getAttribute('aria-label')).toBe('Mute microphone')
+    expect(screen.getByTestId('icon').dataset.mic).toBe('on')
+  })
+
+  it('should accept optional props passed through as possibly undefined', () => {
+    // Compiles only if the props accept `undefined` (exactOptionalPropertyTypes).
+    function Styled({ cls, limit, flag }: { cls?: string; limit?: number; flag?: boolean }) {
+      return (
+        <>
+          <MicToggle className={cls} labels={undefined}>
+            {undefined}
+          </MicToggle>
+          <Transcript className={cls} showToolCalls={flag} style={undefined} />
+          <ConnectionStatus className={cls} labels={undefined} />
+          <AudioVisualizer className={cls} bars={limit} reducedMotion={flag} />
+          <ToolActivity className={cls} limit={limit} showArguments={flag} />
+          <VideoToggle className={cls} source={undefined} hideWhenUnavailable={flag} />
+          <VideoPreview className={cls} mirror={flag} showStats={flag} />
+        </>
+      )
+    }
+    withSession(strict, <Styled />)
+    expect(screen.getByRole('button', { name: 'Mute microphone' }).className).toBe('adk-mic-toggle')
+    expect(screen.getByRole('status').className).toBe('adk-connection-status')
   })
 
   it('ConnectionStatus should follow the connection with data-state and role=status', async () => {
@@ -140,6 +188,29 @@ describe.each(reactModes)('components (%s)', (_mode, strict) => {
     expect(row.dataset.state).toBe('completed')
     expect(row.textContent).toMatch(/Done · \d+ ms/)
     expect(region.dataset.state).toBe('idle')
+  })
+
+  it('ToolActivity should show no calls with limit 0, and only the newest with a limit', async () => {
+    const { session, server } = withSession(
+      strict,
+      <>
+        <ToolActivity limit={0} labels={{ title: 'None' }} />
+        <ToolActivity limit={1} labels={{ title: 'One' }} />
+      </>,
+    )
+    await act(() => session().connect())
+    await act(async () =>
+      server().emit(serverEvents.toolCall('c1', 'first'), serverEvents.toolCall('c2', 'second')),
+    )
+    await settle()
+    const none = screen.getByRole('region', { name: 'None' })
+    expect(none.querySelectorAll('li')).toHaveLength(0)
+    expect(none.textContent).not.toContain('No tools used yet')
+    expect(none.dataset.state).not.toBe('empty')
+    const one = screen.getByRole('region', { name: 'One' })
+    expect(
+      [...one.querySelectorAll('li')].map((row) => row.querySelector('code')?.textContent),
+    ).toEqual(['second'])
   })
 
   it('AudioVisualizer should expose state and source, and honour reduced motion', async () => {

@@ -120,9 +120,11 @@ describe.each(reactModes)('useMicrophone and useAudioPlayback (%s)', (_mode, str
 
   it('should expose devices, selection, mute and permission with stable actions', async () => {
     const seen: MicrophoneControls[] = []
+    const startAudios = new Set<() => Promise<void>>()
     function Mic() {
       seen.push(useMicrophone())
       const playback = useAudioPlayback()
+      startAudios.add(playback.startAudio)
       return <span data-testid="can-play">{String(playback.canPlayAudio)}</span>
     }
     const { session, audio } = withSession(strict, <Mic />)
@@ -139,6 +141,7 @@ describe.each(reactModes)('useMicrophone and useAudioPlayback (%s)', (_mode, str
       activeDeviceId: 'built-in',
     })
     expect(screen.getByTestId('can-play').textContent).toBe('true')
+    expect(startAudios.size).toBe(1) // the same action before and after sound was allowed
 
     await act(() => last().selectDevice('headset'))
     expect(last()).toMatchObject({ deviceId: 'headset', activeDeviceId: 'headset' })

@@ -1,13 +1,95 @@
-import { act, cleanup, render } from '@testing-library/react'
+import { act, cleanup, render, screen } from '@testing-library/react'
 import { useEffect } from 'react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { RealtimeRunner } from '../../src/core'
-import { useRealtimeSession } from '../../src/hooks'
-import type { RealtimeSessionHandle, RealtimeSessionOptions } from '../../src/hooks'
-import { createScriptedModel } from '../../src/testing/scripted-session'
+import type * as Core from '../../src/core'
+import type { BrowserAudio, BrowserAudioRunner, RealtimeRunner } from '../../src/core'
+import { VoiceAgent, createRealtimeAudio, useRealtimeSession } from '../../src/hooks'
+import type {
+  AudioRunner,
+  RealtimeAudio,
+  RealtimeSessionHandle,
+  RealtimeSessionOptions,
+} from '../../src/hooks'
+import { createScriptedModel, serverEvents } from '../../src/testing/scripted-session'
 import type { ScriptedModel } from '../../src/testing/scripted-session'
 import { createSimulatedAudio } from '../../src/testing/simulated-audio'
-import { inMode, microtaskStore, reactModes, settle } from './support'
+import { inMode, microtaskStore, reactModes, settle, stubCanvas } from './support'
+
+interface FakeBrowserEngine {
+  runner: BrowserAudioRunner | undefined
+  events: string[]
+  status: 'idle' | 'running' | 'stopped'
+}
+
+// jsdom has no Web Audio: `createRealtimeAudio` gets a fake browser engine that records the runner
+// it serves and the events it hears.
+const browserEngines = vi.hoisted((): FakeBrowserEngine[] => [])
+vi.mock('../../src/core', async (importOriginal) => ({
+  ...(await importOriginal<typeof Core>()),
+  createBrowserAudio: () => fakeBrowserAudio(),
+}))
+
+/** Like the real engine, it serves one runner at a time and stops when that runner closes. */
+function fakeBrowserAudio(): BrowserAudio {
+  const engine: FakeBrowserEngine = { runner: undefined, events: [], status: 'idle' }
+  browserEngines.push(engine)
+  const listeners = new Set<() => void>()
+  let snapshot = { status: 'idle', canPlayAudio: true, playing: false, microphone: undefined }
+  const setStatus = async (status: FakeBrowserEngine['status']): Promise<void> => {
+    engine.status = status
+    snapshot = { ...snapshot, status }
+    for (const listener of [...listeners]) listener()
+  }
+  const fake = {
+    audio: { unlock() {} },
+    player: { onPlayingChange: () => () => {} },
+    microphone: undefined,
+    playback: { interrupt: () => null },
+    attach(runner: BrowserAudioRunner) {
+      if (engine.runner !== undefined && engine.runner !== runner) throw new Error('attached')
+      engine.runner = runner
+      const off = runner.onEvent((event) => {
+        engine.events.push(event.type)
+        if (event.type === 'connection.status' && event.status === 'closed') void fake.stop()
+      })
+      return () => {
+        off()
+        if (engine.runner === runner) engine.runner = undefined
+      }
+    },
+    start: () => setStatus('running'),
+    stop: () => setStatus('stopped'),
+    startAudio: async () => {},
+    getSnapshot: () => snapshot,
+    subscribe(listener: () => void) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    inputLevel: 0,
+    outputLevel: 0,
+  }
+  return fake as unknown as BrowserAudio
+}
+
+/** A simulated engine that logs its `attach`, `unlock` and detach calls, with the runner. */
+function loggingAudio(log: Array<[string, AudioRunner?]>): RealtimeAudio {
+  const audio = createSimulatedAudio()
+  return {
+    ...audio,
+    attach(runner) {
+      log.push(['attach', runner])
+      const off = audio.attach(runner)
+      return () => {
+        log.push(['detach', runner])
+        off()
+      }
+    },
+    unlock() {
+      log.push(['unlock'])
+      audio.unlock()
+    },
+  }
+}
 
 interface Harness {
   session(): RealtimeSessionHandle
@@ -220,6 +302,81 @@ describe.each(reactModes)('useRealtimeSession (%s)', (_mode, strict) => {
     unmount()
     await settle()
     expect(seen).toEqual(['first:connecting', 'first:connected', 'second:closed'])
+  })
+
+  it('should attach an engine created in render to the live runner only, until unmount', async () => {
+    const model = createScriptedModel()
+    const log: Array<[string, AudioRunner?]> = []
+    let session!: RealtimeSessionHandle
+    function App() {
+      // A new engine each render, as apps write it: React keeps the first render's.
+      session = useRealtimeSession({ model, audio: loggingAudio(log), store: microtaskStore })
+      return null
+    }
+    const { unmount } = render(inMode(strict, <App />))
+    await settle()
+    const runner = session.runner
+    expect(log).toEqual([['attach', runner]])
+    await act(() => session.connect())
+    unmount()
+    await settle()
+    expect(log).toEqual([['attach', runner], ['unlock'], ['detach', runner]])
+  })
+
+  it('should attach the engine before a connect from a child effect', async () => {
+    const model = createScriptedModel()
+    const log: Array<[string, AudioRunner?]> = []
+    let session!: RealtimeSessionHandle
+    function Child({ connect }: { connect: () => Promise<void> }) {
+      useEffect(() => void connect(), [connect]) // runs before its parent's effects
+      return null
+    }
+    function App() {
+      session = useRealtimeSession({ model, audio: loggingAudio(log), store: microtaskStore })
+      return <Child connect={session.connect} />
+    }
+    render(inMode(strict, <App />))
+    await settle()
+    expect(session.status).toBe('connected')
+    expect(log.slice(0, 2)).toEqual([['attach', session.runner], ['unlock']])
+    expect(log.filter(([call]) => call === 'attach')).toHaveLength(1)
+  })
+
+  it('should bind createRealtimeAudio() to the live runner: its audio and its close', async () => {
+    browserEngines.length = 0
+    const model = createScriptedModel()
+    let session!: RealtimeSessionHandle
+    function App() {
+      session = useRealtimeSession({ model, audio: createRealtimeAudio(), store: microtaskStore })
+      return null
+    }
+    const { unmount } = render(inMode(strict, <App />))
+    await settle()
+    await act(() => session.connect())
+    expect(browserEngines).toHaveLength(1)
+    const engine = browserEngines[0]!
+    expect(engine.runner).toBe(session.runner)
+    expect(engine.status).toBe('running')
+    act(() => model.session?.emit(serverEvents.responseStarted(), serverEvents.audioDelta()))
+    expect(engine.events).toContain('audio.delta')
+    // The microphone is released when the live runner closes, whoever closes it.
+    await act(() => session.runner.close())
+    expect(engine.status).toBe('stopped')
+    unmount()
+    await settle()
+    expect(engine.runner).toBeUndefined()
+  })
+
+  it('should bind <VoiceAgent audio={createRealtimeAudio()}> to the runner it talks through', async () => {
+    stubCanvas()
+    browserEngines.length = 0
+    const model = createScriptedModel()
+    render(inMode(strict, <VoiceAgent model={model} audio={createRealtimeAudio()} />))
+    await act(async () => screen.getByRole('button', { name: 'Start conversation' }).click())
+    await settle()
+    act(() => model.session?.emit(serverEvents.responseStarted(), serverEvents.audioDelta()))
+    expect(browserEngines).toHaveLength(1)
+    expect(browserEngines[0]?.events).toContain('audio.delta')
   })
 
   it('should release the microphone when the connection fails, and connect again on retry', async () => {

@@ -1,4 +1,6 @@
 import { act, cleanup, render, screen } from '@testing-library/react'
+import { hydrateRoot } from 'react-dom/client'
+import type { Root } from 'react-dom/client'
 import { renderToString } from 'react-dom/server'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
@@ -126,6 +128,41 @@ describe.each(reactModes)('useCamera / useScreenShare (%s)', (_mode, strict) => 
     await act(() => session().disconnect())
   })
 
+  it('should keep the actions across hydration, when the capture becomes available', async () => {
+    const seen: VideoControls[] = []
+    function Probe() {
+      seen.push(useCamera())
+      return null
+    }
+    const model = createScriptedModel()
+    const video = videoOptions()
+    function App() {
+      const session = useRealtimeSession({ model, audio: false, store: microtaskStore, video })
+      return (
+        <RealtimeProvider session={session}>
+          <Probe />
+        </RealtimeProvider>
+      )
+    }
+    const container = document.createElement('div')
+    container.innerHTML = renderToString(<App />)
+    document.body.append(container)
+    seen.length = 0
+    let root!: Root
+    await act(async () => {
+      root = hydrateRoot(container, inMode(strict, <App />))
+    })
+    expect(seen[0]?.available).toBe(false) // the server's answer, while hydrating
+    expect(seen.at(-1)?.available).toBe(true)
+    for (const name of ['start', 'stop', 'toggle', 'selectDevice', 'refreshDevices'] as const) {
+      expect(new Set(seen.map((controls) => controls[name])).size, name).toBe(1)
+    }
+    await act(() => seen.at(-1)!.start()) // asks for availability when called
+    expect(seen.at(-1)?.status).toBe('running')
+    act(() => root.unmount())
+    container.remove()
+  })
+
   it('should refuse to start when the model takes no video', async () => {
     const seen: { current?: VideoControls } = {}
     withSession(strict, probe(seen), {
@@ -153,12 +190,16 @@ describe.each(reactModes)('VideoToggle and VideoPreview (%s)', (_mode, strict) =
     const button = screen.getByRole('button', { name: 'Camera' })
     expect(button.getAttribute('aria-pressed')).toBe('false')
     expect(button.dataset.state).toBe('off')
+    // WCAG 2.5.3 (Label in Name): the name is the visible text, whatever the state.
+    expect(button.textContent).toBe('Camera')
+    expect(button.hasAttribute('aria-label')).toBe(false)
     expect(screen.getByRole('figure').textContent).toContain('Video off')
     await act(() => session().connect())
     await act(async () => button.click())
     await settle()
     expect(button.getAttribute('aria-pressed')).toBe('true')
     expect(button.dataset.state).toBe('on')
+    expect(button.textContent).toBe('Camera')
     const figure = screen.getByRole('figure', { name: 'Video sent to the agent' })
     expect(figure.dataset.state).toBe('running')
     const video = figure.querySelector('video') as HTMLVideoElement & { srcObject: unknown }
@@ -179,6 +220,26 @@ describe.each(reactModes)('VideoToggle and VideoPreview (%s)', (_mode, strict) =
     await settle()
     expect(button.dataset.state).toBe('denied')
     expect(button.getAttribute('aria-pressed')).toBe('false')
+    expect(screen.getByRole('button', { name: 'Camera blocked' })).toBe(button)
+  })
+
+  it("should take a caller's aria-label, and plain or rendered children", () => {
+    withSession(
+      strict,
+      <>
+        <VideoToggle aria-label="Webcam" />
+        <VideoToggle source="screen">Share</VideoToggle>
+        <VideoToggle>{(state) => <svg data-testid="icon" data-video={state} />}</VideoToggle>
+      </>,
+      { video: videoOptions() },
+    )
+    const [named, plain, icon] = screen.getAllByRole('button')
+    expect(named?.getAttribute('aria-label')).toBe('Webcam')
+    expect(named?.textContent).toBe('Camera')
+    expect(plain?.textContent).toBe('Share')
+    expect(plain?.getAttribute('aria-label')).toBe('Share screen')
+    expect(icon?.getAttribute('aria-label')).toBe('Camera')
+    expect(screen.getByTestId('icon').dataset.video).toBe('off')
   })
 
   it('should show the toggles in VoiceAgent only when the model takes video', () => {
