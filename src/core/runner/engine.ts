@@ -99,6 +99,8 @@ export class RunnerEngine<TContext = unknown> {
   #connection: ConnectionStatus = 'idle'
   #connecting: Promise<void> | undefined
   #closeCount = 0
+  readonly #listenToPlayback: () => (() => void) | undefined
+  #stopListeningToPlayback: (() => void) | undefined
   #transcript = emptyTranscript
   #lastError: RealtimeError | undefined
   #snapshot: RunnerSnapshot
@@ -112,8 +114,11 @@ export class RunnerEngine<TContext = unknown> {
     this.#bargeIn = new BargeIn(options.playback)
     const onPlayingChange = options.playback?.onPlayingChange?.bind(options.playback)
     this.#playback = new PlaybackState((event) => this.#emit(event), onPlayingChange !== undefined)
-    // Through the mailbox: a player's report is ordered with the provider's events.
-    onPlayingChange?.((playing) => this.#mailbox.post({ kind: 'playback', playing }))
+    // Through the mailbox: a player's report is ordered with the provider's events. Listened to
+    // from connect() to close() only: a runner that never connects (React may build one and
+    // throw it away) must not stay subscribed to a shared player.
+    this.#listenToPlayback = () =>
+      onPlayingChange?.((playing) => this.#mailbox.post({ kind: 'playback', playing }))
     this.#agent = new AgentBinding(options.agent, options.context as TContext, async (target) => {
       await this.#transfer(target)
     })
@@ -240,6 +245,7 @@ export class RunnerEngine<TContext = unknown> {
       return Promise.resolve()
     }
     this.#mailbox.reopen()
+    this.#stopListeningToPlayback ??= this.#listenToPlayback()
     const connecting = this.#open().finally(() => {
       if (this.#connecting === connecting) this.#connecting = undefined
     })
@@ -263,6 +269,8 @@ export class RunnerEngine<TContext = unknown> {
     this.outgoing.discard()
     this.#mutation.discardBridge()
     this.#playback.stop(true)
+    this.#stopListeningToPlayback?.()
+    this.#stopListeningToPlayback = undefined
     const { state, effects } = transition(this.#state, { type: 'closed' }, this.#machineOptions)
     this.#state = state
     for (const effect of effects) runEffect(effect, this.#effects)

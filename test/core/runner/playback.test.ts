@@ -56,6 +56,27 @@ describe('playback-driven speaking state', () => {
     await runner.close()
   })
 
+  it('should listen to the player from connect() to close() only', async () => {
+    // React may build a runner and throw it away unconnected: it must not hold the player.
+    const player = fakePlayer()
+    const subscribe = vi.spyOn(player, 'onPlayingChange')
+    const { runner } = createHarness({}, { playback: player })
+    expect(subscribe).not.toHaveBeenCalled()
+    await runner.connect()
+    await runner.connect()
+    expect(subscribe).toHaveBeenCalledOnce()
+    const unsubscribe = subscribe.mock.results[0]?.value as () => void
+    expect(typeof unsubscribe).toBe('function')
+    await runner.close()
+    const events: string[] = []
+    runner.onEvent((event) => events.push(event.type))
+    player.play(true)
+    expect(events).toEqual([])
+    await runner.connect()
+    expect(subscribe).toHaveBeenCalledTimes(2)
+    await runner.close()
+  })
+
   it('should keep the agent speaking after audio.done until the player drains', async () => {
     const player = fakePlayer()
     const { runner, session, eventsOf } = createHarness({}, { playback: player })
