@@ -74,6 +74,10 @@ export class ContextMutation {
       const error = RealtimeError.from(cause, 'update_rejected')
       if (checkpoint) host.settings.rollback(checkpoint, version)
       host.emitError(error)
+      // A bridge that waited for this change goes out now: after a rollback the live config is
+      // current again; without one (re-applying the canonical config on a new connection), the
+      // live config is as current as the provider lets it be.
+      this.flushBridge({ evenIfStale: checkpoint === undefined })
       throw error
     }
     if (host.closeCount() !== closes) return closedMeanwhile
@@ -101,11 +105,11 @@ export class ContextMutation {
   }
 
   /** Sends the waiting bridge when the session is live, idle and runs the canonical config. */
-  flushBridge(): void {
+  flushBridge(options: { evenIfStale?: boolean } = {}): void {
     const message = this.#bridge
     const session = this.#host.liveSession()
     if (message === undefined || !session || this.#host.status() !== 'idle') return
-    if (this.#host.settings.liveIsStale) return
+    if (this.#host.settings.liveIsStale && options.evenIfStale !== true) return
     this.#bridge = undefined
     try {
       session.sendText(message)
@@ -122,6 +126,8 @@ export class ContextMutation {
   }
 
   #requestResumption(bridgeMessage: string | undefined): void {
+    // The newer bridge travels with the resumption; one still waiting here is older.
+    if (bridgeMessage !== undefined) this.#bridge = undefined
     const config = this.#host.settings.config
     const event: RunnerMachineEvent = { type: 'resumption.requested', config, at: this.#host.now() }
     this.#host.machine(bridgeMessage === undefined ? event : { ...event, bridgeMessage })

@@ -85,6 +85,44 @@ describe('RealtimeRunner context mutation: applied in place (OpenAI-like)', () =
     await runner.close()
   })
 
+  it('should send the newest bridge when a held one meets a change made while reconnecting', async () => {
+    const { runner, model } = createHarness({ preset: 'openai' })
+    await runner.connect()
+    model.session?.emit(serverEvents.responseStarted())
+    await runner.updateSession({ instruction: 'A' }, { bridgeMessage: 'Bridge A.' })
+    model.session?.drop()
+    await settle()
+    expect(
+      await runner.updateSession({ instruction: 'B' }, { bridgeMessage: 'Bridge B.' }),
+    ).toEqual({ kind: 'queued' })
+    await vi.advanceTimersByTimeAsync(200)
+    expect(model.session?.config.instruction).toBe('B')
+    expect(model.sessions.flatMap((each) => each.callsOf('sendText'))).toEqual([
+      { method: 'sendText', text: 'Bridge B.' },
+    ])
+    await runner.close()
+  })
+
+  it('should send the bridge of an accepted change when the change after it is refused', async () => {
+    const { runner, session } = createHarness({
+      preset: 'openai',
+      mutationDelayMs: 10,
+      rejectMutation: (config) =>
+        config.temperature === 0.9 ? new RealtimeError('update_rejected', 'no') : undefined,
+    })
+    await runner.connect()
+    const first = runner.updateSession({ instruction: 'A' }, { bridgeMessage: 'Bridge A.' })
+    const second = runner.updateSession({ temperature: 0.9 })
+    second.catch(() => {})
+    await vi.advanceTimersByTimeAsync(1_000)
+    await expect(first).resolves.toEqual({ kind: 'applied' })
+    await expect(second).rejects.toMatchObject({ code: 'update_rejected' })
+    expect(runner.config).toMatchObject({ instruction: 'A' })
+    expect(runner.config.temperature).toBeUndefined()
+    expect(session().callsOf('sendText')).toEqual([{ method: 'sendText', text: 'Bridge A.' }])
+    await runner.close()
+  })
+
   it('should intercept session.update sent as a client event', async () => {
     const { runner, session } = createHarness({ preset: 'openai' })
     await runner.connect()
