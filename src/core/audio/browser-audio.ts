@@ -80,10 +80,18 @@ export interface BrowserAudio {
   readonly playback: PlaybackController
   /** Subscribes to the runner's events; returns the detach function. */
   attach(runner: BrowserAudioRunner): () => void
-  /** Unlocks audio (synchronously — call it in a gesture), starts the player and the microphone. */
+  /**
+   * Unlocks audio (synchronously — call it in a gesture), starts the player and the microphone.
+   * A start that `stop()` overtook resolves without starting; the status stays 'stopped'.
+   */
   start(): Promise<void>
-  /** `start()` and `runner.connect()` together, from one gesture. Releases audio if either fails. */
-  connect(runner: BrowserAudioRunner & { connect(): Promise<void> }): Promise<void>
+  /**
+   * `start()` and `runner.connect()` together, from one gesture. If either fails, both are undone
+   * (a refused microphone closes the runner) and the first error is thrown.
+   */
+  connect(
+    runner: BrowserAudioRunner & { connect(): Promise<void>; close(): Promise<void> },
+  ): Promise<void>
   /** Resumes audio the browser blocked; call it from a click or tap handler. */
   startAudio(): Promise<void>
   /** Releases the microphone, the player and (if created here) the AudioContext. Idempotent. */
@@ -120,6 +128,8 @@ export function createBrowserAudio(options: BrowserAudioOptions = {}): BrowserAu
   let microphone: MicrophoneCapture | undefined
   let runner: BrowserAudioRunner | undefined
   let starting: Promise<void> | undefined
+  /** Bumped by every start and stop: only the latest start may report 'running' or fail. */
+  let generation = 0
 
   /** Applies `patch` and re-reads the parts owned by the context and the microphone. */
   const update = (patch: Partial<BrowserAudioSnapshot>): void =>
@@ -195,10 +205,14 @@ export function createBrowserAudio(options: BrowserAudioOptions = {}): BrowserAu
       } catch (error) {
         return Promise.reject(error)
       }
+      const current = ++generation
       update({ status: 'starting', error: undefined })
       starting = Promise.all([player.start(), microphone?.start()]).then(
-        () => update({ status: 'running' }),
+        () => {
+          if (current === generation) update({ status: 'running' })
+        },
         async (cause: unknown) => {
+          if (current !== generation) return // stop() came first and released everything
           const error = RealtimeError.from(cause, 'media_unavailable')
           update({ error })
           await api.stop()
@@ -211,12 +225,21 @@ export function createBrowserAudio(options: BrowserAudioOptions = {}): BrowserAu
     async connect(target) {
       if (runner !== target) api.attach(target)
       const started = api.start()
-      try {
-        await Promise.all([started, target.connect()])
-      } catch (error) {
-        await api.stop()
-        throw error
-      }
+      const connected = target.connect()
+      // The first failure undoes the other side and is thrown at once: a refused microphone
+      // closes the runner (cancelling its connect), a failed connect releases the audio.
+      let failed = false
+      const undoOnFailure = (side: Promise<void>, undo: () => Promise<void>) =>
+        side.catch(async (error: unknown) => {
+          if (failed) return // the other side failed first, and undid this one
+          failed = true
+          await undo()
+          throw error
+        })
+      await Promise.all([
+        undoOnFailure(started, () => target.close()),
+        undoOnFailure(connected, () => api.stop()),
+      ])
     },
 
     startAudio: () => audio.startAudio(),
@@ -224,10 +247,13 @@ export function createBrowserAudio(options: BrowserAudioOptions = {}): BrowserAu
     async stop() {
       // Every step is idempotent, so this also releases a player that restarted by itself
       // (audio arriving after a reconnect that did not go through start()).
+      generation += 1
       starting = undefined
       update({ status: 'stopped' })
-      await Promise.all([microphone?.stop(), player.close()])
-      await audio.close().catch(() => {})
+      // The microphone and the player let go first, then the context is closed — all before
+      // the first await, so a start() right after this call (not awaited) gets a new context
+      // instead of one closed under it.
+      await Promise.all([microphone?.stop(), player.close(), audio.close().catch(() => {})])
       update({})
     },
 

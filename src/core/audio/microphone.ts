@@ -7,48 +7,13 @@ import { CaptureNode } from './capture-node'
 import { SharedAudioContext } from './shared-audio-context'
 import { SnapshotStore } from './snapshot-store'
 import { loadAudioWorklet } from './worklet-module'
+import type { MicrophoneCaptureOptions, MicrophoneSnapshot } from './microphone-types'
 
-export type MicrophoneStatus = 'idle' | 'starting' | 'running' | 'stopped'
-
-/** The capture's observable state; the same object until something changes. */
-export interface MicrophoneSnapshot {
-  status: MicrophoneStatus
-  muted: boolean
-  /** The device asked for; `undefined` follows the system default. */
-  deviceId: string | undefined
-  /** The track in use: its device id and label. */
-  activeDeviceId: string | undefined
-  label: string | undefined
-  /** Audio inputs, refreshed on `devicechange`. Labels are empty until permission is granted. */
-  devices: readonly MediaDeviceInfo[]
-  error: RealtimeError | undefined
-}
-
-export interface MicrophoneCaptureOptions {
-  /** The provider's input rate: 24000 for OpenAI, 16000 for Gemini. */
-  sampleRate: number
-  /**
-   * Each frame: PCM16 little-endian mono, `frameMs` long, with its own buffer; its RMS level, its
-   * number (from 1) and the context time (seconds) at which its last sample was captured.
-   */
-  onFrame: (
-    pcm: Uint8Array<ArrayBuffer>,
-    info: { level: number; index: number; time: number },
-  ) => void
-  /** Default 20. */
-  frameMs?: number
-  deviceId?: string
-  muted?: boolean
-  /** The shared context (see `SharedAudioContext`); by default the capture creates and owns one. */
-  audio?: SharedAudioContext | AudioContext
-  /** Extra constraints over the defaults (echo cancellation, noise suppression, auto gain on). */
-  constraints?: MediaTrackConstraints
-  mediaDevices?: MediaDevices
-  /** Self-hosted worklet module, for a CSP without `blob:` (see `loadAudioWorklet`). */
-  workletUrl?: string | URL
-  /** Failures after `start()` resolved: device lost with no fallback, worklet error. */
-  onError?: (error: RealtimeError) => void
-}
+export type {
+  MicrophoneCaptureOptions,
+  MicrophoneSnapshot,
+  MicrophoneStatus,
+} from './microphone-types'
 
 /**
  * The microphone, resampled (anti-aliased) to the provider's rate in an AudioWorklet and cut into
@@ -82,8 +47,8 @@ export class MicrophoneCapture {
   #context: AudioContext | undefined
   #node: CaptureNode | undefined
   #source: MicrophoneSource | undefined
-  /** Granted but not yet connected (the worklet is loading). */
-  #pending: MediaStream | undefined
+  /** Bumped by every start and release: a start that sees it change was overtaken by stop(). */
+  #generation = 0
   #frames = 0
   #cleanups: Array<() => void> = []
 
@@ -136,7 +101,8 @@ export class MicrophoneCapture {
 
   /**
    * Opens the microphone. Call it from a user gesture: it unlocks the AudioContext synchronously
-   * first. Rejects with `permission_denied` or `media_unavailable` (and releases everything).
+   * first. Rejects with `permission_denied` or `media_unavailable` (and releases everything). A
+   * start that `stop()` overtook resolves without starting: what it opened is released.
    */
   start(): Promise<void> {
     if (this.#starting !== undefined) return this.#starting
@@ -147,8 +113,10 @@ export class MicrophoneCapture {
     } catch (error) {
       return Promise.reject(microphoneError(error))
     }
+    const generation = ++this.#generation
     this.#update({ status: 'starting', error: undefined })
-    this.#starting = this.#start(context).catch((cause: unknown) => {
+    this.#starting = this.#start(context, generation).catch((cause: unknown) => {
+      if (generation !== this.#generation) return // stopped meanwhile: the failure is moot
       const error = microphoneError(cause, this.#snapshot.deviceId)
       void this.#release({ status: 'stopped', error })
       throw error
@@ -156,18 +124,27 @@ export class MicrophoneCapture {
     return this.#starting
   }
 
-  async #start(context: AudioContext): Promise<void> {
+  async #start(context: AudioContext, generation: number): Promise<void> {
     this.#context = context
-    const stream = await openMicrophone(
-      this.#devices(),
-      this.#snapshot.deviceId,
-      this.#options.constraints,
-    )
-    // stop() during the permission prompt: release what the prompt just granted.
-    if (this.#snapshot.status !== 'starting') return stopTracks(stream)
-    this.#pending = stream
-    await loadAudioWorklet(context, this.#options.workletUrl)
-    if (this.#snapshot.status !== 'starting') return
+    const requested = this.#snapshot.deviceId
+    const stream = await openMicrophone(this.#devices(), requested, this.#options.constraints)
+    try {
+      // stop() (and maybe another start) during the prompt or the module load: release the
+      // stream this start opened; the newer start opens its own.
+      if (generation !== this.#generation) return stopTracks(stream)
+      await loadAudioWorklet(context, this.#options.workletUrl)
+      if (generation !== this.#generation) return stopTracks(stream)
+      this.#connect(context, stream)
+    } catch (error) {
+      stopTracks(stream)
+      throw error
+    }
+    this.#update({ status: 'running' })
+    void this.#refreshDevices()
+    this.#follow(requested)
+  }
+
+  #connect(context: AudioContext, stream: MediaStream): void {
     const node = new CaptureNode({
       context,
       targetRate: this.#options.sampleRate,
@@ -188,7 +165,6 @@ export class MicrophoneCapture {
     this.#source = source
     source.setMuted(this.#snapshot.muted)
     source.use(stream)
-    this.#pending = undefined
     this.#updateTrack()
     const onState = (): void => {
       if (context.state === 'closed') void this.stop()
@@ -201,8 +177,17 @@ export class MicrophoneCapture {
       () => context.removeEventListener('statechange', onState),
       () => devices.removeEventListener('devicechange', onDeviceChange),
     )
-    this.#update({ status: 'running' })
-    void this.#refreshDevices()
+  }
+
+  /** `setDevice()` during the start only recorded the choice: switch to it now it is running. */
+  #follow(opened: string | undefined): void {
+    const wanted = this.#snapshot.deviceId
+    if (wanted === opened) return
+    this.#update({ deviceId: opened }) // the device in use, until the switch succeeds
+    this.setDevice(wanted).catch((error: unknown) => {
+      // #switchTo has already reported it if the capture lost its microphone.
+      if (this.#snapshot.status === 'running') this.#report(microphoneError(error, wanted))
+    })
   }
 
   /**
@@ -319,8 +304,7 @@ export class MicrophoneCapture {
     this.#node = undefined
     this.#source?.release()
     this.#source = undefined
-    if (this.#pending !== undefined) stopTracks(this.#pending)
-    this.#pending = undefined
+    this.#generation += 1
     this.#starting = undefined
     this.#update(patch)
     if (this.#ownsAudio) await this.#audio.close().catch(() => {})

@@ -242,6 +242,8 @@ export class AudioPlayer implements PlaybackController {
    * with the same playback controller.
    */
   async close(): Promise<void> {
+    // Reported like any other stop (`onPlaying` too), at the context time of the close.
+    this.#setPlaying(false, this.#context?.currentTime)
     this.#node?.dispose()
     this.#node = undefined
     this.#ready = undefined
@@ -250,7 +252,6 @@ export class AudioPlayer implements PlaybackController {
     this.#floor = 0
     this.#resampler = undefined
     this.#item = undefined
-    this.#setPlaying(false, undefined)
     for (const map of [this.#seqOf, this.#itemOf, this.#posted, this.#played, this.#asked]) {
       map.clear()
     }

@@ -64,7 +64,8 @@ export class SharedAudioContext {
    */
   unlock(): AudioContext {
     let context = this.#context
-    if (context === undefined || context.state === 'closed') {
+    // `#closed` is set at once by close(), whatever `state` says while the close completes.
+    if (context === undefined || context.state === 'closed' || (this.#closed && this.owned)) {
       const Constructor = audioContextConstructor()
       context = new Constructor({ latencyHint: 'interactive', ...this.#options.contextOptions })
       this.#adopt(context)

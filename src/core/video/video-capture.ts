@@ -256,6 +256,7 @@ export class VideoCapture {
 
   #release(patch: Partial<VideoCaptureSnapshot>): void {
     this.#generation += 1
+    this.#starting = undefined // a start() after this one opens afresh, not the abandoned promise
     this.#ticker.stop()
     this.#pump.reset()
     for (const cleanup of this.#cleanups.splice(0)) cleanup()

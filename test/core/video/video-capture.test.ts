@@ -175,6 +175,26 @@ describe('VideoCapture', () => {
     await runner.close()
   })
 
+  it('should open the camera again when start() follows stop() during a pending start', async () => {
+    const { capture, runner, media } = await setup()
+    const held = media.holdNext()
+    const first = capture.start()
+    await capture.stop()
+    const second = capture.start() // the user turns the camera back on
+    expect(second).not.toBe(first)
+    held.release()
+    await Promise.all([first, second])
+    const { status, stream } = capture.getSnapshot()
+    expect(status).toBe('running')
+    expect(runner.getState().video.status).toBe('running')
+    // The held stream arrives last and is released; the new start's is the one in use.
+    expect(media.streams).toHaveLength(2)
+    expect(media.streams.filter((s) => trackOf(s).readyState === 'live')).toEqual([stream])
+    await capture.stop()
+    expect(media.streams.map((s) => trackOf(s).readyState)).toEqual(['ended', 'ended'])
+    await runner.close()
+  })
+
   it('should switch camera and stop the previous one', async () => {
     const { capture, runner, media } = await setup()
     await capture.start()
