@@ -152,9 +152,9 @@ export function createRealtimeAudio(options: BrowserAudioOptions = {}): Realtime
     },
     async setDevice(next) {
       const microphone = engine?.microphone
-      if (microphone !== undefined && engine?.getSnapshot().status === 'running') {
-        await microphone.setDevice(next) // throws, keeping the current device, on failure
-      }
+      // Running: switched now (throws, keeping the current device, on failure); starting: the
+      // microphone switches once it is open. A stopped engine's successor opens `deviceId`.
+      if (microphone !== undefined && live(engine)) await microphone.setDevice(next)
       deviceId = next
       update()
     },

@@ -18,12 +18,18 @@ import { inMode, microtaskStore, reactModes, settle, stubCanvas } from './suppor
 interface FakeBrowserEngine {
   runner: BrowserAudioRunner | undefined
   events: string[]
-  status: 'idle' | 'running' | 'stopped'
+  status: 'idle' | 'starting' | 'running' | 'stopped'
+  /** Devices handed to its microphone's `setDevice`. */
+  devices: Array<string | undefined>
+  /** Holds `start()` in `starting` until called. */
+  finishStart?: () => void
 }
 
 // jsdom has no Web Audio: `createRealtimeAudio` gets a fake browser engine that records the runner
 // it serves and the events it hears.
 const browserEngines = vi.hoisted((): FakeBrowserEngine[] => [])
+/** While true, a fake engine's `start()` waits in `starting` for its `finishStart`. */
+const holdStarts = vi.hoisted(() => ({ value: false }))
 vi.mock('../../src/core', async (importOriginal) => ({
   ...(await importOriginal<typeof Core>()),
   createBrowserAudio: () => fakeBrowserAudio(),
@@ -31,7 +37,7 @@ vi.mock('../../src/core', async (importOriginal) => ({
 
 /** Like the real engine, it serves one runner at a time and stops when that runner closes. */
 function fakeBrowserAudio(): BrowserAudio {
-  const engine: FakeBrowserEngine = { runner: undefined, events: [], status: 'idle' }
+  const engine: FakeBrowserEngine = { runner: undefined, events: [], status: 'idle', devices: [] }
   browserEngines.push(engine)
   const listeners = new Set<() => void>()
   let snapshot = { status: 'idle', canPlayAudio: true, playing: false, microphone: undefined }
@@ -43,7 +49,12 @@ function fakeBrowserAudio(): BrowserAudio {
   const fake = {
     audio: { unlock() {} },
     player: { onPlayingChange: () => () => {} },
-    microphone: undefined,
+    microphone: {
+      setMuted() {},
+      setDevice: async (deviceId: string | undefined) => {
+        engine.devices.push(deviceId)
+      },
+    },
     playback: { interrupt: () => null },
     attach(runner: BrowserAudioRunner) {
       if (engine.runner !== undefined && engine.runner !== runner) throw new Error('attached')
@@ -57,7 +68,11 @@ function fakeBrowserAudio(): BrowserAudio {
         if (engine.runner === runner) engine.runner = undefined
       }
     },
-    start: () => setStatus('running'),
+    start: async () => {
+      await setStatus('starting')
+      if (holdStarts.value) await new Promise<void>((resolve) => (engine.finishStart = resolve))
+      await setStatus('running')
+    },
     stop: () => setStatus('stopped'),
     startAudio: async () => {},
     getSnapshot: () => snapshot,
@@ -365,6 +380,29 @@ describe.each(reactModes)('useRealtimeSession (%s)', (_mode, strict) => {
     unmount()
     await settle()
     expect(engine.runner).toBeUndefined()
+  })
+
+  it('should hand a microphone chosen while the engine starts to that engine', async () => {
+    browserEngines.length = 0
+    holdStarts.value = true
+    try {
+      const audio = createRealtimeAudio()
+      const starting = audio.start()
+      await settle()
+      const engine = browserEngines[0]!
+      expect(engine.status).toBe('starting')
+      await audio.setDevice('usb-headset')
+      expect(engine.devices).toEqual(['usb-headset'])
+      expect(audio.getSnapshot().deviceId).toBe('usb-headset')
+      engine.finishStart?.()
+      await starting
+      await audio.stop()
+      // A stopped engine is not asked; its successor opens the chosen device.
+      await audio.setDevice('builtin')
+      expect(engine.devices).toEqual(['usb-headset'])
+    } finally {
+      holdStarts.value = false
+    }
   })
 
   it('should bind <VoiceAgent audio={createRealtimeAudio()}> to the runner it talks through', async () => {
