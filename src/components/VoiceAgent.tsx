@@ -17,7 +17,8 @@ export interface VoiceAgentProps
  * `reconnecting`, `failed`, `closed`).
  *
  * Inside a `<RealtimeProvider>` it uses that session; otherwise give it a `model` (and any other
- * `useRealtimeSession` option) and it owns a session. `tools` are registered with `useTools`, so
+ * `useRealtimeSession` option) and it owns a session, with the user's and the agent's speech
+ * transcribed for its transcript unless `config` says otherwise (or `showTranscript={false}`). `tools` are registered with `useTools`, so
  * their handlers see the latest props.
  *
  * @example
@@ -47,7 +48,9 @@ function OwnSession(props: VoiceAgentProps & Pick<RealtimeSessionOptions, 'model
     tools,
     ...options
   } = props
-  const session = useRealtimeSession(options)
+  const session = useRealtimeSession(
+    showTranscript === false ? options : { ...options, config: withTranscripts(options.config) },
+  )
   return (
     <RealtimeProvider session={session}>
       <VoiceAgentView
@@ -65,4 +68,15 @@ function OwnSession(props: VoiceAgentProps & Pick<RealtimeSessionOptions, 'model
       />
     </RealtimeProvider>
   )
+}
+
+/**
+ * The transcript shows both sides only when the provider transcribes both: the user's speech
+ * (off by default on OpenAI and Gemini) and the agent's (off by default on Gemini). A field the
+ * app sets, even to `undefined`, wins.
+ */
+function withTranscripts(
+  config: RealtimeSessionOptions['config'],
+): NonNullable<RealtimeSessionOptions['config']> {
+  return { inputAudioTranscription: {}, outputAudioTranscription: true, ...config }
 }

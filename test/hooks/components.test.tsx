@@ -1,4 +1,5 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
+import type { ReactElement } from 'react'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import {
@@ -290,6 +291,41 @@ describe.each(reactModes)('components (%s)', (_mode, strict) => {
     expect(agent.dataset.state).toBe('closed')
     expect(audio.counts.open).toBe(0)
     expect(model.openSessions).toHaveLength(0)
+  })
+
+  it('VoiceAgent should ask for both sides of the transcript unless told otherwise', async () => {
+    const connectWith = async (
+      element: (model: ReturnType<typeof createScriptedModel>) => ReactElement,
+    ) => {
+      const model = createScriptedModel({ preset: 'gemini' })
+      render(inMode(strict, element(model)))
+      fireEvent.click(screen.getByRole('button', { name: 'Start conversation' }))
+      await settle()
+      const config = model.connects[0]?.config
+      cleanup()
+      return config
+    }
+    const audio = createSimulatedAudio
+    expect(
+      await connectWith((model) => <VoiceAgent model={model} audio={audio()} />),
+    ).toMatchObject({ inputAudioTranscription: {}, outputAudioTranscription: true })
+    const chosen = await connectWith((model) => (
+      <VoiceAgent
+        model={model}
+        audio={audio()}
+        config={{
+          inputAudioTranscription: { language: 'fr' },
+          outputAudioTranscription: undefined,
+        }}
+      />
+    ))
+    expect(chosen?.inputAudioTranscription).toEqual({ language: 'fr' })
+    expect(chosen?.outputAudioTranscription).toBeUndefined()
+    const hidden = await connectWith((model) => (
+      <VoiceAgent model={model} audio={audio()} showTranscript={false} />
+    ))
+    expect(hidden?.inputAudioTranscription).toBeUndefined()
+    expect(hidden?.outputAudioTranscription).toBeUndefined()
   })
 
   it('VoiceAgent should show pending-resumption and reconnecting notices', async () => {
