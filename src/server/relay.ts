@@ -20,50 +20,56 @@ export type RelayClaims = Record<string, unknown>
 
 export interface RelayServerOptions {
   upstream: 'openai' | 'gemini' | 'mock'
-  /** The provider key. Stays on the server: it is sent upstream only, never to the browser. */
-  apiKey?: string
+  /**
+   * The provider key. Stays on the server: it is sent upstream only, never to the browser.
+   * Required for `openai` and `gemini`; for `mock` it defaults to a placeholder that a mock server
+   * without `keys` accepts.
+   */
+  apiKey?: string | undefined
   /** Endpoint overrides; required for `mock` (use the mock server's `openaiUrl`/`geminiUrl`). */
-  upstreamUrls?: { openai?: string; gemini?: string }
+  upstreamUrls?: { openai?: string; gemini?: string } | undefined
   /** OpenAI model when the client names none, or always when the policy locks `model`. */
-  openaiModel?: string
+  openaiModel?: string | undefined
   /** Decide per request: `false` refuses (HTTP 401), an object attaches claims. */
-  authorize?: (request: IncomingMessage) => boolean | RelayClaims | Promise<boolean | RelayClaims>
+  authorize?:
+    | ((request: IncomingMessage) => boolean | RelayClaims | Promise<boolean | RelayClaims>)
+    | undefined
   /**
    * Browser origins allowed to connect (`'*'` for any). Default: same-origin browsers and
    * clients that send no `Origin` (servers, tests). A refused origin gets HTTP 403.
    */
-  allowedOrigins?: readonly string[] | '*'
+  allowedOrigins?: readonly string[] | '*' | undefined
   /** Largest message accepted from the browser; bigger closes the socket with 1009. Default 256 KiB. */
-  maxMessageBytes?: number
+  maxMessageBytes?: number | undefined
   /**
    * Concurrent connections across all clients, counted from the moment a handshake is admitted
    * (so handshakes still awaiting `authorize` count); beyond it HTTP 503. Default 100.
    */
-  maxConnections?: number
+  maxConnections?: number | undefined
   /** Concurrent connections per client IP, counted the same way; beyond it HTTP 429. Default 4. */
-  perIpLimit?: number
+  perIpLimit?: number | undefined
   /** Bytes allowed to queue in either direction before the relay gives up with 1013. Default 4 MiB. */
-  maxBufferedBytes?: number
+  maxBufferedBytes?: number | undefined
   /** Which session fields a client may set; a function picks a policy per connection. */
-  sessionPolicy?: SessionPolicy | ((claims: RelayClaims) => SessionPolicy | undefined)
-  host?: string
-  port?: number
+  sessionPolicy?: SessionPolicy | ((claims: RelayClaims) => SessionPolicy | undefined) | undefined
+  host?: string | undefined
+  port?: number | undefined
   /**
    * Attach to an existing HTTP server instead of starting one. The app starts it listening
    * (before or after); the relay only handles upgrades under `basePath`.
    */
-  server?: Server
+  server?: Server | undefined
   /** Relay paths are `${basePath}/openai` and `${basePath}/gemini`. Default ''. */
-  basePath?: string
+  basePath?: string | undefined
   /**
    * Gemini only: binds each session-resumption handle to the user it was issued to, so nobody
    * else can resume that conversation through the relay (all users share its key). Without it,
    * any client holding a handle can resume. With it, a resume whose handle was not issued to
    * the same `owner` closes with 1008, and so does one from a connection without an owner.
    */
-  resumption?: ResumptionBinding
+  resumption?: ResumptionBinding | undefined
   /** Observability: connection lifecycle and policy decisions (never frames or keys). */
-  onLog?: (entry: RelayLogEntry) => void
+  onLog?: ((entry: RelayLogEntry) => void) | undefined
 }
 
 export type RelayLogEntry =
@@ -96,6 +102,12 @@ export interface RelayServer {
  * })
  * // browser: new OpenAIRealtimeModel({ url: `${relay.openaiUrl}`, … })
  */
+/**
+ * The key a mock relay sends when given none. Not a word: the relay redacts its key from
+ * everything the upstream sends back, and redacting a common word would garble replies.
+ */
+const MOCK_RELAY_KEY = 'adk-realtime-mock-relay-key'
+
 export async function createRelayServer(options: RelayServerOptions): Promise<RelayServer> {
   if (options.upstream !== 'mock' && (options.apiKey ?? '') === '') {
     throw new RealtimeError('invalid_config', `The ${options.upstream} relay needs an apiKey`, {
@@ -107,6 +119,7 @@ export async function createRelayServer(options: RelayServerOptions): Promise<Re
       path: 'upstreamUrls',
     })
   }
+  const apiKey = options.apiKey ?? (options.upstream === 'mock' ? MOCK_RELAY_KEY : undefined)
   const limits = {
     maxMessageBytes: options.maxMessageBytes ?? 256 * 1024,
     maxConnections: options.maxConnections ?? 100,
@@ -184,7 +197,7 @@ export async function createRelayServer(options: RelayServerOptions): Promise<Re
           : options.sessionPolicy
       const settings: UpstreamSettings = {
         upstream: options.upstream,
-        apiKey: options.apiKey,
+        apiKey,
         upstreamUrls: options.upstreamUrls,
         openaiModel: options.openaiModel ?? 'gpt-realtime',
         modelLocked: policy?.locked?.includes('model') ?? false,
@@ -193,7 +206,7 @@ export async function createRelayServer(options: RelayServerOptions): Promise<Re
       try {
         const target = upstreamTarget(settings, protocol, suffix, query)
         bridge(client, target, protocol, policy, {
-          apiKey: options.apiKey,
+          apiKey,
           maxBufferedBytes: limits.maxBufferedBytes,
           log,
           ...(handleStore === undefined || protocol !== 'gemini'

@@ -73,6 +73,22 @@ describe('providers through the relay', () => {
     expect(events.some((e) => e.type === 'audio.delta')).toBe(true)
   })
 
+  it('should reach a mock without keys through a mock relay given no key at all', async () => {
+    const mock = await createMockRealtimeServer()
+    cleanups.push(mock.close)
+    const relay = await createRelayServer({
+      upstream: 'mock',
+      upstreamUrls: { openai: mock.openaiUrl, gemini: mock.url },
+    })
+    cleanups.push(relay.close)
+    const openai = await textTurn(new OpenAIRealtimeModel({ auth: 'none', url: relay.openaiUrl }))
+    expect(openai.transcript.length).toBeGreaterThan(0)
+    const gemini = await textTurn(
+      new GeminiRealtimeModel({ auth: 'none', baseUrl: relay.geminiUrl }),
+    )
+    expect(gemini.transcript.length).toBeGreaterThan(0)
+  })
+
   it('should be refused by the mock when the relay holds the wrong key', async () => {
     const mock = await createMockRealtimeServer({ keys: { openai: [relayKey] } })
     cleanups.push(mock.close)
