@@ -87,6 +87,23 @@ describe.each(reactModes)('components (%s)', (_mode, strict) => {
     withSession(strict, <Styled />)
     expect(screen.getByRole('button', { name: 'Mute microphone' }).className).toBe('adk-mic-toggle')
     expect(screen.getByRole('status').className).toBe('adk-connection-status')
+    cleanup()
+    // The session options a VoiceAgent passes on, too.
+    function Agent({ instruction, voice }: { instruction?: string; voice?: string }) {
+      const model = createScriptedModel()
+      return (
+        <VoiceAgent
+          model={model}
+          instruction={instruction}
+          voice={voice}
+          handlers={undefined}
+          toolTimeoutMs={undefined}
+          audio={false}
+        />
+      )
+    }
+    render(inMode(strict, <Agent />))
+    expect(screen.getByRole('region', { name: 'Voice agent' }).dataset.state).toBe('idle')
   })
 
   it('ConnectionStatus should follow the connection with data-state and role=status', async () => {

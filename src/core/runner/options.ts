@@ -85,46 +85,46 @@ export interface RunnerEventHandlers {
 export interface RealtimeRunnerOptions<TContext = unknown> {
   model: RealtimeModel
   /** Initial session config (validated; `invalid_config` names the field). */
-  config?: RealtimeConfigInput
+  config?: RealtimeConfigInput | undefined
   /** Shorthand for `config.instruction`. */
-  instruction?: string
+  instruction?: string | undefined
   /** Shorthand for `config.voice`. */
-  voice?: string
+  voice?: string | undefined
   /** Tools with handlers (or bare definitions the app answers with `sendToolResponse`). */
-  tools?: readonly ToolInput[]
+  tools?: readonly ToolInput[] | undefined
   /** An agent: its instructions, voice, tools and sub-agents (applied over `config`). */
-  agent?: RealtimeAgent<TContext>
+  agent?: RealtimeAgent<TContext> | undefined
   /** Passed to the agent's instruction functions. */
-  context?: TContext
-  handlers?: RunnerEventHandlers
+  context?: TContext | undefined
+  handlers?: RunnerEventHandlers | undefined
   /** Run tool handlers automatically (default `true`). */
-  autoExecuteTools?: boolean
+  autoExecuteTools?: boolean | undefined
   /** Send tool results to the model automatically (default `true`). */
-  autoRespondTools?: boolean
+  autoRespondTools?: boolean | undefined
   /** Tool calls running at once (default 4); more wait their turn. */
-  maxConcurrentTools?: number
+  maxConcurrentTools?: number | undefined
   /** Per-call timeout (default 30 s); the handler's signal is aborted when it expires. */
-  toolTimeoutMs?: number
+  toolTimeoutMs?: number | undefined
   /** Reconnect automatically after an unexpected drop (default `true`). */
-  autoReconnect?: boolean
-  reconnect?: Partial<ReconnectPolicy>
+  autoReconnect?: boolean | undefined
+  reconnect?: Partial<ReconnectPolicy> | undefined
   /** How long before a go-away deadline a busy session is resumed anyway (default 2 s). */
-  goAwayMarginMs?: number
+  goAwayMarginMs?: number | undefined
   /** Outgoing audio kept while (re)connecting (default 5 s); older audio is dropped and counted. */
-  maxBufferedAudioMs?: number
+  maxBufferedAudioMs?: number | undefined
   /**
    * A video frame is dropped (and counted) while the socket has more than this many bytes
    * waiting to be sent (default 64 KiB, about a second of OpenAI audio): frames never queue
    * ahead of the user's voice.
    */
-  maxBufferedVideoBytes?: number
+  maxBufferedVideoBytes?: number | undefined
   /** A connect attempt that is not acknowledged within this time fails as `timeout` (default 15 s). */
-  connectTimeoutMs?: number
+  connectTimeoutMs?: number | undefined
   /** Local playback, stopped first on barge-in. */
-  playback?: PlaybackController
-  scheduler?: Scheduler
+  playback?: PlaybackController | undefined
+  scheduler?: Scheduler | undefined
   /** Source of randomness for backoff jitter (default `Math.random`). */
-  random?: () => number
+  random?: (() => number) | undefined
 }
 
 /** The runner's observable state (`getState()` / `subscribe()`). Replaced, never mutated. */
