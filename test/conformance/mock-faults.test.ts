@@ -12,6 +12,7 @@ import {
   makeSelfSignedCert,
   ManualClock,
   openaiSession,
+  openaiTextTurn,
   rawClient,
   tone,
   typesOf,
@@ -108,6 +109,36 @@ describe('fault: drop', () => {
       serverContent?: { modelTurn?: { parts: Array<{ inlineData?: unknown }> } }
     }
     expect(last.serverContent?.modelTurn?.parts[0]?.inlineData).toBeDefined()
+  })
+
+  it('mid-response counts the chunks of each response: injected after a turn, it drops the next one at that chunk', async () => {
+    server = await createMockRealtimeServer({ pingIntervalMs: 0 })
+    const openai = await openaiSession(server.openaiUrl)
+    await openaiTextTurn(openai, 'Hello there, my friend.', 'response.done')
+    const gemini = await geminiSession(server.url, {})
+    gemini.send({ realtimeInput: { text: 'Hello there, my friend.' } })
+    await gemini.messages.next(turnComplete)
+    for (const connection of server.connections()) {
+      connection.inject({ type: 'dropMidResponse', afterAudioChunks: 3 })
+    }
+    const fromOpenAI = openai.messages.length
+    openai.send({ type: 'response.create' })
+    const fromGemini = gemini.messages.length
+    gemini.send({ realtimeInput: { text: 'Hello again.' } })
+    expect((await openai.closed).code).toBe(1006)
+    expect((await gemini.closed).code).toBe(1006)
+    const openaiChunks = typesOf(openai, fromOpenAI).filter(
+      (type) => type === 'response.output_audio.delta',
+    )
+    const geminiChunks = gemini.messages.items
+      .slice(fromGemini)
+      .filter(
+        (message) =>
+          (message.serverContent as { modelTurn?: { parts: Array<{ inlineData?: unknown }> } })
+            ?.modelTurn?.parts[0]?.inlineData !== undefined,
+      )
+    expect(openaiChunks).toHaveLength(3)
+    expect(geminiChunks).toHaveLength(3)
   })
 
   it('mid-tool-call (OpenAI): the call has arrived, then 1006 before response.done', async () => {
@@ -406,6 +437,23 @@ describe('fault: slow pings', () => {
     await pong
     expect(pongs).toEqual(['are you there'])
     client.ws.close()
+  })
+
+  it('a pong still held back when the connection closes leaves no timer behind', async () => {
+    const clock = new ManualClock()
+    server = await createMockRealtimeServer({
+      clock,
+      pingIntervalMs: 0,
+      faults: [{ type: 'slowPings', delayMs: 20_000 }],
+    })
+    const client = await openaiSession(server.openaiUrl)
+    client.ws.ping()
+    client.send({ type: 'input_audio_buffer.clear' })
+    await client.messages.next((message) => message.type === 'input_audio_buffer.cleared')
+    expect(clock.pending).toBe(1)
+    client.ws.close()
+    await server.log.closed(server.log.connections[0]!.id)
+    expect(clock.pending).toBe(0)
   })
 
   it('without the fault the pong comes first', async () => {

@@ -167,6 +167,11 @@ export class ManualClock {
     if (index >= 0) this.#timers.splice(index, 1)
   }
 
+  /** How many timers are set and not yet run or cleared. */
+  get pending(): number {
+    return this.#timers.length
+  }
+
   /** Moves time forward by `ms`, running every timer that falls due on the way. */
   advance(ms: number): void {
     const target = this.#now + ms

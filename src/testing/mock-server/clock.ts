@@ -46,12 +46,28 @@ export function wait(clock: MockClock, ms: number, signal?: AbortSignal): Promis
 }
 
 /**
- * Runs `then` at once for a plain value and after it settles for a promise. A synchronous brain
- * (the default) therefore keeps the mock's events in one deterministic burst, while an async one
- * (a real speech recogniser, say) still works.
+ * Runs `then` with what `produce` returns: at once for a plain value, after it settles for a
+ * promise. A synchronous brain (the default) therefore keeps the mock's events in one
+ * deterministic burst, while an async one (a real speech recogniser, say) still works.
+ *
+ * A brain that throws, at once or by rejecting, is handed to `fail`, which ends the turn the way
+ * the protocol ends it on a server error: it runs inside a socket handler or a promise callback,
+ * where an escaping error would take the whole process down. For the same reason an error thrown
+ * by `then` after an async value is reported rather than left unhandled.
  */
-export function whenReady<T>(value: T | Promise<T>, then: (value: T) => void): void {
-  if (value instanceof Promise) void value.then(then, reportBrainFailure)
+export function whenReady<T>(
+  produce: () => T | Promise<T>,
+  then: (value: T) => void,
+  fail: (error: unknown) => void = reportBrainFailure,
+): void {
+  let value: T | Promise<T>
+  try {
+    value = produce()
+  } catch (error) {
+    fail(error)
+    return
+  }
+  if (value instanceof Promise) value.then(then, fail).catch(reportBrainFailure)
   else then(value)
 }
 

@@ -74,6 +74,8 @@ export class WireConnection {
   #closeListeners: Array<(code: number, reason: string) => void> = []
   /** Ends a `throttleReads` fault in effect. */
   #unthrottle: (() => void) | undefined
+  /** Pongs held back by a `slowPings` fault; cleared on close so they keep nothing alive. */
+  readonly #pongTimers = new Set<unknown>()
 
   constructor(ws: WebSocket, options: WireConnectionOptions) {
     this.#ws = ws
@@ -93,6 +95,8 @@ export class WireConnection {
       offInjected()
       this.#unthrottle?.()
       this.#clearQueue()
+      for (const timer of this.#pongTimers) this.clock.clearTimeout(timer)
+      this.#pongTimers.clear()
       options.record.close ??= { code, reason: reason.toString(), initiatedBy: 'client' }
       options.log.connectionClosed(options.record)
       for (const listener of this.#closeListeners) listener(code, reason.toString())
@@ -245,8 +249,10 @@ export class WireConnection {
       if (this.open) this.#ws.pong(data)
       return
     }
-    this.clock.setTimeout(() => {
+    const timer = this.clock.setTimeout(() => {
+      this.#pongTimers.delete(timer)
       if (this.open) this.#ws.pong(data)
     }, delay)
+    this.#pongTimers.add(timer)
   }
 }

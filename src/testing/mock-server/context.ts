@@ -26,3 +26,27 @@ export function acceptsCredential(
   if (expiry !== undefined) return expiry > context.clock.now()
   return accepts(context.options.keys?.[provider], credential, (value) => value !== '')
 }
+
+/**
+ * The most minted credentials remembered: a long-running mock (`npm start`) mints one per
+ * session. Past the cap the expired ones are forgotten first, then the oldest. Below it nothing
+ * is: a forgotten key falls back to the configured keys, and the default accepts any key.
+ */
+const MAX_MINTED = 1000
+
+/** Remembers an ephemeral credential minted over HTTP, valid until `expiresAt` (clock ms). */
+export function rememberMinted(
+  context: ServerContext,
+  credential: string,
+  expiresAt: number,
+): void {
+  const { minted } = context
+  minted.set(credential, expiresAt)
+  if (minted.size <= MAX_MINTED) return
+  const now = context.clock.now()
+  for (const [key, expiry] of minted) if (expiry <= now) minted.delete(key)
+  for (const key of minted.keys()) {
+    if (minted.size <= MAX_MINTED) break
+    minted.delete(key)
+  }
+}

@@ -13,7 +13,10 @@ import type { MockProtocol } from './log'
 export type MockFault =
   /** Drop the connection once the mock has sent `afterFrames` frames on it. */
   | { type: 'drop'; afterFrames: number; close?: MockCloseSpec }
-  /** Drop in the middle of a response, right after its `afterAudioChunks`-th audio chunk (default 1). */
+  /**
+   * Drop in the middle of a response, right after its `afterAudioChunks`-th audio chunk (default
+   * 1), counted from the start of that response.
+   */
   | { type: 'dropMidResponse'; afterAudioChunks?: number; close?: MockCloseSpec }
   /** Drop right after a tool call reached the client, before it can send the result. */
   | { type: 'dropMidToolCall'; close?: MockCloseSpec }
@@ -85,7 +88,6 @@ export class FaultController {
   readonly #pending: MockFault[]
   #target: FaultTarget | undefined
   #framesSent = 0
-  #audioChunks = 0
   readonly #injected = new Set<() => void>()
 
   constructor(faults: readonly MockFault[]) {
@@ -150,12 +152,15 @@ export class FaultController {
     this.#fireDue()
   }
 
-  /** Called by a response after each audio chunk it sent. */
-  audioChunkSent(): void {
-    this.#audioChunks++
+  /**
+   * Called by a response (a Gemini turn) after each audio chunk it sent, with how many it has sent
+   * so far: `afterAudioChunks` counts within one response, so a fault injected between turns
+   * drops the next response at that chunk, whatever came before it on the connection.
+   */
+  audioChunkSent(chunksInResponse: number): void {
     const index = this.#pending.findIndex(
       (fault) =>
-        fault.type === 'dropMidResponse' && this.#audioChunks >= (fault.afterAudioChunks ?? 1),
+        fault.type === 'dropMidResponse' && chunksInResponse >= (fault.afterAudioChunks ?? 1),
     )
     if (index < 0) return
     const [fault] = this.#pending.splice(index, 1)

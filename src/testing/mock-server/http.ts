@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { acceptsCredential, type ServerContext } from './context'
+import { acceptsCredential, rememberMinted, type ServerContext } from './context'
 import { isRecord } from './log'
 import { defaultSession, mergeSession, validateSessionUpdate } from './openai/session-config'
 import type { IdFactory } from './random'
@@ -73,7 +73,7 @@ function mintOpenAI(
   const now = context.clock.now()
   const value = `ek_${ids.token(32)}`
   const expiresAt = Math.floor(now / 1000) + expiresAfter
-  context.minted.set(value, now + expiresAfter * 1000)
+  rememberMinted(context, value, now + expiresAfter * 1000)
   const session = mergeSession(
     defaultSession({
       id: ids.openai('sess'),
@@ -111,7 +111,7 @@ function mintGemini(
     typeof params.expireTime === 'string' ? Date.parse(params.expireTime) : Number.NaN
   const expiresAt = Number.isFinite(requested) ? requested : now + 30 * 60 * 1000
   const name = `auth_tokens/${ids.token(40)}`
-  context.minted.set(name, expiresAt)
+  rememberMinted(context, name, expiresAt)
   json(response, 200, {
     name,
     expireTime: new Date(expiresAt).toISOString(),

@@ -101,29 +101,30 @@ export class MockServerLog {
    * Resolves with the first frame, already logged or future, that matches. The predicate is
    * checked against each frame as it is logged, so it may also look at other state (`kinds()`)
    * that only frames change. It never times out by itself (tests bound it with their own
-   * timeout); pass a signal to give up.
+   * timeout); pass a signal to give up (one that has already aborted rejects at once).
    */
   waitFor(
     predicate: (frame: MockFrame) => boolean,
     options: { signal?: AbortSignal; since?: number } = {},
   ): Promise<MockFrame> {
+    const { signal } = options
+    if (signal?.aborted) return Promise.reject(signal.reason)
     const since = options.since ?? 0
     const existing = this.#frames.find((frame) => frame.seq >= since && predicate(frame))
     if (existing) return Promise.resolve(existing)
     return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        unsubscribe()
+        reject(signal?.reason)
+      }
       const unsubscribe = this.subscribe((frame) => {
         if (!predicate(frame)) return
         unsubscribe()
+        // A long-lived signal shared by many waits must not collect a listener per frame awaited.
+        signal?.removeEventListener('abort', onAbort)
         resolve(frame)
       })
-      options.signal?.addEventListener(
-        'abort',
-        () => {
-          unsubscribe()
-          reject(options.signal?.reason)
-        },
-        { once: true },
-      )
+      signal?.addEventListener('abort', onAbort, { once: true })
     })
   }
 

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { createMockRealtimeServer } from '../../../src/testing'
 import { geminiSession, openaiSession, openaiTextTurn } from '../../conformance/mock-helpers'
@@ -63,6 +64,25 @@ describe('the frame log', () => {
       expect(client.messages.length).toBeGreaterThan(20)
       expect(server.log.frames.length).toBeLessThanOrEqual(13)
       expect(server.log.frames.at(-1)?.kind).toBe('rate_limits.updated')
+      client.ws.close()
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('waitFor: an already-aborted signal rejects at once; a wait that resolves drops its abort listener', async () => {
+    const server = await createMockRealtimeServer({ pingIntervalMs: 0 })
+    try {
+      const gone = AbortSignal.abort(new Error('gave up'))
+      await expect(server.log.waitFor(() => true, { signal: gone })).rejects.toThrow('gave up')
+      const controller = new AbortController()
+      const created = server.log.waitFor((frame) => frame.kind === 'session.created', {
+        signal: controller.signal,
+      })
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1)
+      const client = await openaiSession(server.openaiUrl)
+      await created
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
       client.ws.close()
     } finally {
       await server.close()

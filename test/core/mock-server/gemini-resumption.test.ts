@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createMockRealtimeServer, type MockRealtimeServer } from '../../../src/testing'
+import { ResumptionRegistry } from '../../../src/testing/mock-server/gemini/resumption'
 import {
   geminiSession,
   ManualClock,
@@ -175,6 +176,25 @@ describe('Gemini session resumption', () => {
       lastConsumedClientMessageIndex: '1',
     })
     client.ws.close()
+  })
+})
+
+describe('Gemini resumption handles', () => {
+  it('are kept for two hours, and only the newest 1000 of them', () => {
+    const clock = new ManualClock()
+    const registry = new ResumptionRegistry(clock)
+    const record = { id: 'session', connected: () => false }
+    registry.issue('early', record, [])
+    clock.advance(2 * 60 * 60 * 1000)
+    expect(registry.resolve('early')).toBeUndefined()
+    for (let i = 0; i <= 1000; i++) {
+      registry.issue(`handle-${i}`, record, [{ role: 'user', text: `turn ${i}`, spoken: false }])
+    }
+    expect(registry.resolve('handle-0')).toBeUndefined()
+    expect(registry.resolve('handle-1')?.history).toEqual([
+      { role: 'user', text: 'turn 1', spoken: false },
+    ])
+    expect(registry.resolve('handle-1000')).toBeDefined()
   })
 })
 

@@ -52,6 +52,46 @@ function sendAudio(client: RawClient, pcm: Buffer, rate: number): void {
   }
 }
 
+/** What the model said, one string per turn (text parts up to each turnComplete). */
+function turnsSaid(client: RawClient): string[] {
+  const turns: string[] = []
+  let said = ''
+  for (const message of client.messages.items as Message[]) {
+    const parts =
+      (message.serverContent?.modelTurn as { parts?: Array<{ text?: string }> } | undefined)
+        ?.parts ?? []
+    said += parts.map((part) => part.text ?? '').join('')
+    if (turnComplete(message)) {
+      turns.push(said)
+      said = ''
+    }
+  }
+  return turns
+}
+
+const nthTurnComplete = (client: RawClient, n: number) =>
+  client.messages.next(
+    (message) =>
+      turnComplete(message as Message) &&
+      (client.messages.items as Message[]).filter(turnComplete).length === n,
+  )
+
+/** Text replies, turns cut by the client, and the model talking over the user. */
+const noInterruption = {
+  generationConfig: { responseModalities: ['TEXT'] },
+  realtimeInputConfig: {
+    automaticActivityDetection: { disabled: true },
+    activityHandling: 'NO_INTERRUPTION',
+  },
+}
+
+/** A spoken turn cut by the client's activity signals. */
+function speakTurn(client: RawClient): void {
+  client.send({ realtimeInput: { activityStart: {} } })
+  sendAudio(client, tone(500, 16_000), 16_000)
+  client.send({ realtimeInput: { activityEnd: {} } })
+}
+
 const tools = [
   {
     functionDeclarations: [
@@ -278,6 +318,55 @@ describe('Gemini turns', () => {
     await client.messages.next(turnComplete)
     expect(shape(client)).toContain('serverContent.generationComplete')
     expect(shape(client)).not.toContain('serverContent.interrupted')
+    client.ws.close()
+  })
+
+  it('with NO_INTERRUPTION answers a spoken turn that ended during a reply once that reply is done', async () => {
+    // The first reply is held until the spoken turn has been heard, so the two overlap.
+    let release: () => void = () => {}
+    const held = new Promise<undefined>((resolve) => (release = () => resolve(undefined)))
+    let replies = 0
+    server = await createMockRealtimeServer({
+      brain: createMockBrain({
+        transcripts: 'Second.',
+        respond: () => (replies++ === 0 ? held : undefined),
+      }),
+    })
+    const client = await geminiSession(server.url, noInterruption)
+    client.send({ realtimeInput: { text: 'First.' } })
+    speakTurn(client)
+    await server.log.waitFor(
+      (frame) => frame.direction === 'in' && frame.kind === 'realtimeInput.activityEnd',
+    )
+    release()
+    await nthTurnComplete(client, 2)
+    expect(turnsSaid(client)).toEqual(['Sure. You said: First.', 'Sure. You said: Second.'])
+    expect(shape(client)).not.toContain('serverContent.interrupted')
+    client.ws.close()
+  })
+
+  it('with NO_INTERRUPTION takes the tool response for the pending call, then answers the turn spoken meanwhile', async () => {
+    server = await createMockRealtimeServer({ brain: createMockBrain({ transcripts: 'Thanks.' }) })
+    const client = await geminiSession(server.url, { ...noInterruption, tools })
+    client.send({ realtimeInput: { text: 'What is the weather in Paris?' } })
+    const call = (await client.messages.next(
+      (message) => message.toolCall !== undefined,
+    )) as Message
+    speakTurn(client)
+    client.send({
+      toolResponse: {
+        functionResponses: [
+          {
+            id: call.toolCall!.functionCalls[0]!.id,
+            name: 'get_weather',
+            response: { output: 'Sunny, 20 degrees' },
+          },
+        ],
+      },
+    })
+    await nthTurnComplete(client, 2)
+    expect(turnsSaid(client)).toEqual(['Sunny, 20 degrees.', 'Sure. You said: Thanks.'])
+    expect(shape(client)).not.toContain('toolCallCancellation')
     client.ws.close()
   })
 })

@@ -266,4 +266,36 @@ describe('OpenAI input audio and server VAD', () => {
     expect(client.messages.items.indexOf(done)).toBeGreaterThan(started)
     client.ws.close()
   })
+
+  it('answers once when the client asks for a response while an async transcription is pending', async () => {
+    // The recogniser answers only when the test says so: the client's response.create lands
+    // between speech_stopped and the transcript, where the automatic response used to collide
+    // with it inside a promise callback and take the process down.
+    let hear: (text: string) => void = () => {}
+    const heard = new Promise<string>((resolve) => (hear = resolve))
+    server = await createMockRealtimeServer({
+      pingIntervalMs: 0,
+      brain: createMockBrain({ transcripts: () => heard }),
+    })
+    const client = await openaiSession(server.openaiUrl)
+    client.send({
+      type: 'session.update',
+      session: { type: 'realtime', audio: { input: { transcription: { model: 'whisper-1' } } } },
+    })
+    append(client, utterance())
+    await client.messages.next((message) => message.type === 'input_audio_buffer.speech_stopped')
+    client.send({ type: 'response.create' })
+    await client.messages.next((message) => message.type === 'response.created')
+    hear('Hello there.')
+    await client.messages.next(
+      (message) => message.type === 'conversation.item.input_audio_transcription.completed',
+    )
+    await client.messages.next((message) => message.type === 'response.done')
+    // A round trip: a second response, had one started, would have shown up by now.
+    client.send({ type: 'input_audio_buffer.clear' })
+    await client.messages.next((message) => message.type === 'input_audio_buffer.cleared')
+    expect(typesOf(client).filter((type) => type === 'response.created')).toHaveLength(1)
+    expect(typesOf(client)).not.toContain('error')
+    client.ws.close()
+  })
 })

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMockRealtimeServer, type MockRealtimeServer } from '../../../src/testing'
-import { openaiSession, rawClient } from '../../conformance/mock-helpers'
+import {
+  acceptsCredential,
+  rememberMinted,
+  type ServerContext,
+} from '../../../src/testing/mock-server/context'
+import { ManualClock, openaiSession, rawClient } from '../../conformance/mock-helpers'
 
 /**
  * The OpenAI handshake as the GA service does it (wire-protocols §2.2): every upgrade succeeds,
@@ -155,5 +160,45 @@ describe('OpenAI handshake', () => {
       headers: { Authorization: 'Bearer sk-bad' },
     })
     expect(denied.status).toBe(401)
+  })
+
+  it('remembers at most 1000 minted keys: past that, expired ones are forgotten first, then the oldest', () => {
+    const clock = new ManualClock()
+    const context = {
+      clock,
+      minted: new Map<string, number>(),
+      options: { keys: { openai: ['sk-test'] } },
+    } as unknown as ServerContext
+    rememberMinted(context, 'ek_brief', 1_000)
+    for (let i = 0; i < 999; i++) rememberMinted(context, `ek_${i}`, 600_000)
+    clock.advance(2_000)
+    // Below the cap an expired key is still known, so it is refused rather than taken for a new one.
+    expect(acceptsCredential(context, 'openai', 'ek_brief')).toBe(false)
+    expect(context.minted.size).toBe(1000)
+    rememberMinted(context, 'ek_next', 600_000)
+    expect([context.minted.size, context.minted.has('ek_brief')]).toEqual([1000, false])
+    rememberMinted(context, 'ek_last', 600_000)
+    expect([context.minted.size, context.minted.has('ek_0')]).toEqual([1000, false])
+    expect(acceptsCredential(context, 'openai', 'ek_last')).toBe(true)
+  })
+
+  it('sets session.expires_at to when the session ends: 60 minutes, or connectionLifetimeMs', async () => {
+    for (const [connectionLifetimeMs, expiresAt] of [
+      [undefined, 3600],
+      [120_000, 120],
+    ] as const) {
+      const timed = await createMockRealtimeServer({
+        clock: new ManualClock(),
+        pingIntervalMs: 0,
+        ...(connectionLifetimeMs === undefined ? {} : { connectionLifetimeMs }),
+      })
+      try {
+        const client = await openaiSession(timed.openaiUrl)
+        expect(client.messages.items[0]).toMatchObject({ session: { expires_at: expiresAt } })
+        client.ws.close()
+      } finally {
+        await timed.close()
+      }
+    }
   })
 })

@@ -202,6 +202,32 @@ describe('mock server: POST /v1/realtime/calls', () => {
     })
   })
 
+  it('should hang up every call on close, those never connected included', async () => {
+    server = await createMockRealtimeServer()
+    const connected = await call(server.url)
+    if (connected instanceof Response) throw new Error(`refused: ${connected.status}`)
+    // A browser that gives up after the POST: the answer is never applied, nothing connects.
+    const peer = new RTCPeerConnection({})
+    peers.push(peer)
+    peer.createDataChannel('oai-events')
+    peer.addTransceiver('audio', { direction: 'sendrecv' })
+    await peer.setLocalDescription(await peer.createOffer())
+    const answered = await fetch(`${server.url}/v1/realtime/calls`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk-test', 'content-type': 'application/sdp' },
+      body: peer.localDescription!.sdp,
+    })
+    expect(answered.status).toBe(201)
+    await answered.text()
+    expect(server.connections().map((connection) => connection.id)).toEqual(['openai-0'])
+    const ends = Promise.all([server.log.closed('openai-0'), server.log.closed('openai-1')])
+    await server.close()
+    server = undefined
+    // Both at once, not after the 30 s an unconnected call is otherwise given to open its channel.
+    const shutDown = { code: 1001, reason: 'Server shutting down', initiatedBy: 'server' }
+    expect(await ends).toMatchObject([{ close: shutDown }, { close: shutDown }])
+  })
+
   it('should answer the CORS preflight a browser sends first', async () => {
     server = await createMockRealtimeServer()
     const response = await fetch(`${server.url}/v1/realtime/calls`, { method: 'OPTIONS' })

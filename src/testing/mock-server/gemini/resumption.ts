@@ -21,6 +21,11 @@ interface HandleEntry {
 }
 
 const HANDLE_TTL_MS = 2 * 60 * 60 * 1000
+/**
+ * Each safe point of each session issues a handle holding the whole conversation, so a long-running
+ * mock (`npm start`) keeps only the newest ones; a client resumes from its latest handle anyway.
+ */
+const MAX_HANDLES = 1000
 
 export class ResumptionRegistry {
   readonly #clock: MockClock
@@ -31,13 +36,19 @@ export class ResumptionRegistry {
     this.#clock = clock
   }
 
-  /** Stores a snapshot under `handle`. */
+  /** Stores a snapshot under `handle`, forgetting expired handles and the oldest beyond the cap. */
   issue(handle: string, record: SessionRecord, history: readonly BrainMessage[]): void {
+    const now = this.#clock.now()
     this.#handles.set(handle, {
       record,
       history: structuredClone([...history]),
-      expiresAt: this.#clock.now() + HANDLE_TTL_MS,
+      expiresAt: now + HANDLE_TTL_MS,
     })
+    // Insertion order is expiry order (one TTL for all), so the stale ones are at the front.
+    for (const [key, entry] of this.#handles) {
+      if (entry.expiresAt > now && this.#handles.size <= MAX_HANDLES) break
+      this.#handles.delete(key)
+    }
   }
 
   /** Refuses the next `count` resume attempts, on whichever connections they arrive. */

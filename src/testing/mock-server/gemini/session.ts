@@ -24,6 +24,7 @@ import { normalizeKeys } from './normalize'
 import type { SessionRecord } from './resumption'
 import { isSetup, readSetup, type GeminiSetup } from './setup'
 import { GeminiTurn, type TurnHost } from './turn'
+import { TurnQueue } from './turn-queue'
 import { ImageError, type MockVideoFrame } from '../video/image'
 import { VideoInput } from '../video/input'
 import { videoLimits } from '../video/limits'
@@ -43,7 +44,7 @@ export class GeminiSession implements TurnHost, FaultTarget {
   readonly #ids: IdFactory
   #setup: GeminiSetup | undefined
   #input: UserInput | undefined
-  #turn: GeminiTurn | undefined
+  readonly #turns: TurnQueue
   #record: SessionRecord | undefined
   #clientMessages = 0
   #spokenTurns = 0
@@ -63,6 +64,11 @@ export class GeminiSession implements TurnHost, FaultTarget {
     this.#headers = headers
     this.#ids = new IdFactory(seed)
     this.#video = new VideoInput(videoLimits(context.options))
+    this.#turns = new TurnQueue({
+      history: this.history,
+      newTurn: (inputTranscript) => new GeminiTurn(this, inputTranscript),
+      fail: (error) => this.fail(error),
+    })
     conn.faults.attach(this)
     conn.onMessage((frame) => this.#receive(frame))
     conn.onClose(() => this.#closed())
@@ -115,7 +121,7 @@ export class GeminiSession implements TurnHost, FaultTarget {
   }
 
   onTurnEnded(turn: GeminiTurn): void {
-    if (this.#turn === turn) this.#turn = undefined
+    this.#turns.ended(turn)
   }
 
   fail(error: unknown): void {
@@ -232,16 +238,14 @@ export class GeminiSession implements TurnHost, FaultTarget {
   #onInput(events: InputEvent[]): void {
     for (const event of events) {
       if (event.type === 'speechStarted') {
-        if (this.#turn && this.setup.interrupts) this.#turn.interrupt()
+        if (this.setup.interrupts) this.#turns.interrupt()
         continue
       }
       const turn = this.#spokenTurns++
       whenReady(
-        this.brain.transcribe({ pcm: event.pcm, sampleRate: event.sampleRate, turn }),
-        (text) => {
-          this.history.push({ role: 'user', text, spoken: true })
-          this.#startTurn(text)
-        },
+        () => this.brain.transcribe({ pcm: event.pcm, sampleRate: event.sampleRate, turn }),
+        (text) => this.#turns.spoken(text),
+        (error) => this.fail(error),
       )
     }
   }
@@ -256,20 +260,12 @@ export class GeminiSession implements TurnHost, FaultTarget {
 
   /** A typed user turn (`realtimeInput.text`, or client content with `turnComplete`). */
   #userText(text: string | undefined): void {
-    this.#turn?.interrupt()
-    if (text !== undefined) this.history.push({ role: 'user', text, spoken: false })
-    this.#startTurn(undefined)
+    this.#turns.typed(text)
   }
 
   #onToolResponse(value: unknown): void {
     // A response to no pending call (already cancelled, or never made) is ignored, as the service does.
-    this.#turn?.toolResponses(toolResponsesOf(value))
-  }
-
-  #startTurn(inputTranscript: string | undefined): void {
-    const turn = new GeminiTurn(this, inputTranscript)
-    this.#turn = turn
-    turn.run().catch((error: unknown) => this.fail(error))
+    this.#turns.toolResponses(toolResponsesOf(value))
   }
 
   #startLifetime(): void {
@@ -289,6 +285,6 @@ export class GeminiSession implements TurnHost, FaultTarget {
   #closed(): void {
     for (const timer of this.#timers) this.clock.clearTimeout(timer)
     this.#timers = []
-    this.#turn?.interrupt()
+    this.#turns.close()
   }
 }

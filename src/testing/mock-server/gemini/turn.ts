@@ -211,7 +211,7 @@ export class GeminiTurn {
       this.#host.send({
         serverContent: { modelTurn: vertex ? { role: 'model', parts: [part] } : { parts: [part] } },
       })
-      this.#host.faults.audioChunkSent()
+      this.#host.faults.audioChunkSent(k + 1)
       if (k < chunks.length - 1) await wait(clock, brain.timing.chunkIntervalMs, this.#abort.signal)
     }
   }
@@ -220,9 +220,10 @@ export class GeminiTurn {
     return this.#finished || !this.#host.open
   }
 
+  /** The safe point comes first: ending the turn may start a spoken turn that was waiting. */
   #end(): void {
-    this.#host.onTurnEnded(this)
     this.#host.resumptionPoint(true)
+    this.#host.onTurnEnded(this)
   }
 
   /** Deterministic counts: ~4 characters per text token; audio at 25 tokens per second. */

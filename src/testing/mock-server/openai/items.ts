@@ -1,6 +1,6 @@
 import { decodeBase64 } from '../../../core/audio/base64'
 import { bytesToPcm16 } from '../../../core/audio/pcm'
-import { whenReady } from '../clock'
+import { reportBrainFailure, whenReady } from '../clock'
 import { isRecord } from '../log'
 import { DEFAULT_VIDEO_FRAME_LIMITS, ImageError, type VideoFrameLimits } from '../video/image'
 import { VideoInput } from '../video/input'
@@ -17,6 +17,8 @@ export interface ItemHost {
   readonly activeResponse: ResponseRun | undefined
   readonly transcriptionEnabled: boolean
   transcribe(pcm: Int16Array, sampleRate: number): string | Promise<string>
+  /** The brain threw: report it and tell the client with a `server_error`. */
+  brainFailed(error: unknown): void
 }
 
 export interface PlacedItem {
@@ -120,7 +122,7 @@ export class ItemHandlers {
 
   /**
    * Asks the brain what was said, remembers it, and hands back the transcription events to send
-   * (`undefined` when the session has transcription off).
+   * (`undefined` when the session has transcription off, or when the brain failed to hear it).
    */
   whenHeard(
     placed: PlacedItem,
@@ -128,24 +130,56 @@ export class ItemHandlers {
     then: (transcription: InputTranscription | undefined) => void,
   ): void {
     const { stored } = placed
-    whenReady(this.#host.transcribe(audio.pcm, audio.sampleRate), (heard) => {
-      stored.heard = heard
-      if (!this.#host.transcriptionEnabled) {
+    whenReady(
+      () => this.#host.transcribe(audio.pcm, audio.sampleRate),
+      (heard) => {
+        stored.heard = heard
+        if (!this.#host.transcriptionEnabled) {
+          then(undefined)
+          return
+        }
+        then(
+          new InputTranscription({
+            itemId: String(stored.item.id),
+            transcript: heard,
+            durationMs: audio.durationMs,
+            send: (event) => this.#host.send(event),
+            onCompleted: (transcript) => {
+              const part = Array.isArray(stored.item.content) ? stored.item.content[0] : undefined
+              if (isRecord(part)) part.transcript = transcript
+            },
+          }),
+        )
+      },
+      (error) => {
+        // The turn goes on unheard: the service's model still answers audio that its
+        // transcriber failed on.
+        this.#transcriptionFailed(String(stored.item.id), error)
         then(undefined)
-        return
-      }
-      then(
-        new InputTranscription({
-          itemId: String(stored.item.id),
-          transcript: heard,
-          durationMs: audio.durationMs,
-          send: (event) => this.#host.send(event),
-          onCompleted: (transcript) => {
-            const part = Array.isArray(stored.item.content) ? stored.item.content[0] : undefined
-            if (isRecord(part)) part.transcript = transcript
-          },
-        }),
-      )
+      },
+    )
+  }
+
+  /**
+   * With transcription on, a failing recogniser is what the service reports as a failed
+   * transcription of the item; with it off, the client would hear nothing, so it is a server error.
+   */
+  #transcriptionFailed(itemId: string, error: unknown): void {
+    if (!this.#host.transcriptionEnabled) {
+      this.#host.brainFailed(error)
+      return
+    }
+    reportBrainFailure(error)
+    this.#host.send({
+      type: 'conversation.item.input_audio_transcription.failed',
+      item_id: itemId,
+      content_index: 0,
+      error: {
+        type: 'server_error',
+        code: null,
+        message: `The mock brain failed: ${String(error)}`,
+        param: null,
+      },
     })
   }
 
@@ -193,9 +227,13 @@ export class ItemHandlers {
         'item.content.audio',
       )
     }
-    whenReady(this.#host.transcribe(pcm, 24_000), (heard) => {
-      stored.heard = heard
-    })
+    whenReady(
+      () => this.#host.transcribe(pcm, 24_000),
+      (heard) => {
+        stored.heard = heard
+      },
+      (error) => this.#host.brainFailed(error),
+    )
   }
 
   #itemId(message: Record<string, unknown>): string {

@@ -185,7 +185,7 @@ export class ResponseRun {
       this.#outputAudioMs += chunk.length / bytesPerMs
       this.#host.onAudio()
       item.sendAudio(chunk)
-      this.#host.faults.audioChunkSent()
+      this.#host.faults.audioChunkSent(k + 1)
       const last = k === chunks.length - 1
       if (k === 0) this.#settings.transcription?.sendDeltas()
       if (sent === tokens.length && !last) this.#settings.transcription?.complete()

@@ -105,10 +105,12 @@ export class OpenAISession implements ResponseHost, FaultTarget {
     }
     this.#speech = new SpeechInput(speech)
     this.#conversationId = this.newId('conv')
+    // The service's sessions last 60 minutes; `connectionLifetimeMs` is how long the mock's do.
+    const lifetimeMs = context.options.connectionLifetimeMs ?? 3_600_000
     this.#session = defaultSession({
       id: this.newId('sess'),
       model,
-      expiresAt: Math.floor(context.clock.now() / 1000) + 3600,
+      expiresAt: Math.floor((context.clock.now() + lifetimeMs) / 1000),
     })
     if (options.session !== undefined) this.#session = mergeSession(this.#session, options.session)
     this.#media = options.media?.((event) => this.send(event))
@@ -190,6 +192,12 @@ export class OpenAISession implements ResponseHost, FaultTarget {
     return isRecord(this.#session.audio.input.transcription)
   }
 
+  /** A pluggable brain threw: reported on the console and to the client as a `server_error`. */
+  brainFailed(error: unknown): void {
+    reportBrainFailure(error)
+    this.#sendError(openaiErrors.serverError(`The mock brain failed: ${String(error)}`), null)
+  }
+
   // --- FaultTarget ---------------------------------------------------------------------------
 
   sendMalformed(): void {
@@ -241,6 +249,8 @@ export class OpenAISession implements ResponseHost, FaultTarget {
     try {
       this.#dispatch(message)
     } catch (error) {
+      // Anything else is a bug in the mock itself, left to surface (the fuzz tests watch for it):
+      // a failing brain is caught where the brain is called, and reported as a server error.
       if (!(error instanceof OpenAIRequestError)) throw error
       this.#sendError(error, eventId)
     }
@@ -326,8 +336,7 @@ export class OpenAISession implements ResponseHost, FaultTarget {
     this.#active = run
     this.#lastResponseId = run.id
     run.run().catch((error: unknown) => {
-      reportBrainFailure(error)
-      this.#sendError(openaiErrors.serverError(`The mock brain failed: ${String(error)}`), null)
+      this.brainFailed(error)
       run.finish('failed')
     })
   }

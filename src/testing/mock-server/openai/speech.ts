@@ -120,7 +120,10 @@ export class SpeechInput {
     })
     items.announce(placed)
     items.whenHeard(placed, audio, (transcription) => {
-      if (respond) this.#host.respond(transcription)
+      // The automatic response waits for the brain to hear the turn; an async transcription lets
+      // the client's own `response.create` start first, and one response at a time means the
+      // automatic one is then dropped rather than refused inside a promise callback.
+      if (respond && !this.#host.activeResponse()) this.#host.respond(transcription)
       else transcription?.complete()
     })
   }

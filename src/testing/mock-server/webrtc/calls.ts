@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { acceptsCredential, type ServerContext } from '../context'
 import { FaultController, faultsFor } from '../faults'
-import { isRecord, type MockConnectionRecord } from '../log'
+import type { MockConnectionRecord } from '../log'
 import { openaiErrors } from '../openai/errors'
 import { OpenAISession } from '../openai/session'
 import { validateSessionUpdate } from '../openai/session-config'
 import { hashString, IdFactory } from '../random'
 import type { MockConnectionHandle } from '../server'
 import { DataChannelWire } from './data-channel-wire'
+import { readOffer, type CallOffer } from './offer'
 import { RtpAudioIn, RtpAudioOut } from './rtp-audio'
 import { loadWerift, type WeriftModule } from './werift'
 
@@ -17,11 +18,6 @@ const CORS = {
 }
 /** A call whose data channel has not opened by then is abandoned (the browser gave up). */
 const OPEN_DEADLINE_MS = 30_000
-
-interface CallOffer {
-  sdp: string
-  session: Record<string, unknown> | undefined
-}
 
 /**
  * `POST /v1/realtime/calls`: the WebRTC side of the mock OpenAI service. It takes the offer as
@@ -38,7 +34,14 @@ interface CallOffer {
 export class WebRTCCalls {
   readonly #context: ServerContext
   readonly #nextIndex: () => number
-  readonly #calls = new Map<string, { handle: MockConnectionHandle; hangUp: () => void }>()
+  /** The calls that are up (their data channel is open), as `server.connections()` lists them. */
+  readonly #calls = new Map<string, MockConnectionHandle>()
+  /**
+   * How to end each call, from the moment its peer connection exists: one that was answered but
+   * never connected still holds its ICE sockets, so `close()` must reach it too.
+   */
+  readonly #live = new Set<() => void>()
+  #closed = false
   readonly #ids: IdFactory
 
   constructor(context: ServerContext, nextIndex: () => number) {
@@ -86,12 +89,13 @@ export class WebRTCCalls {
 
   /** The calls that are up now. */
   connections(): MockConnectionHandle[] {
-    return [...this.#calls.values()].map((call) => call.handle)
+    return [...this.#calls.values()]
   }
 
-  /** Hangs up every call. */
+  /** Hangs up every call, connected or not yet, and refuses the offers that arrive after. */
   close(): void {
-    for (const call of [...this.#calls.values()]) call.hangUp()
+    this.#closed = true
+    for (const end of [...this.#live]) end()
   }
 
   async #answer(
@@ -104,6 +108,14 @@ export class WebRTCCalls {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ error }),
     })
+    const shuttingDown = () =>
+      fail(503, {
+        message: 'The mock server is shutting down.',
+        type: 'server_error',
+        param: null,
+        code: null,
+      })
+    if (this.#closed) return shuttingDown()
     const key = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim() ?? ''
     if (!acceptsCredential(this.#context, 'openai', key)) {
       return fail(401, openaiErrors.invalidApiKey(key).body)
@@ -129,9 +141,12 @@ export class WebRTCCalls {
         code: 'webrtc_unavailable',
       })
     }
+    // Checked again after the await: the server may have closed while werift loaded.
+    if (this.#closed) return shuttingDown()
     const model = String(query.get('model') ?? offer.session?.model ?? 'gpt-realtime')
     const callId = this.#ids.openai('rtc')
     const answer = await this.#place(werift, offer, model)
+    if (answer === undefined) return shuttingDown()
     return {
       status: 201,
       // As the service answers (recorded): the SDP as text/plain, the call id in Location.
@@ -143,8 +158,11 @@ export class WebRTCCalls {
     }
   }
 
-  /** Sets up the peer connection, its audio and its data channel; returns the answer SDP. */
-  async #place(werift: WeriftModule, offer: CallOffer, model: string): Promise<string> {
+  /**
+   * Sets up the peer connection, its audio and its data channel; returns the answer SDP, or
+   * `undefined` when the server closed (and so hung the call up) while it was being set up.
+   */
+  async #place(werift: WeriftModule, offer: CallOffer, model: string): Promise<string | undefined> {
     const context = this.#context
     const pcmu = new werift.RTCRtpCodecParameters({
       mimeType: 'audio/PCMU',
@@ -177,6 +195,7 @@ export class WebRTCCalls {
       if (hungUp) return
       hungUp = true
       clearTimeout(deadline)
+      this.#live.delete(end)
       this.#calls.delete(id)
       outgoing.stop()
       void pc.close().catch(() => {})
@@ -194,6 +213,13 @@ export class WebRTCCalls {
       if (wire === undefined) hangUp()
     }, OPEN_DEADLINE_MS)
     deadline.unref?.()
+    // The server closing: a connected call closes its session like a WebSocket would.
+    const end = (): void => {
+      if (wire !== undefined) wire.close(1001, 'Server shutting down')
+      record.close ??= { code: 1001, reason: 'Server shutting down', initiatedBy: 'server' }
+      hangUp()
+    }
+    this.#live.add(end)
 
     let session: OpenAISession | undefined
     // Subscribed before the offer is applied: werift announces the browser's track while it is.
@@ -251,7 +277,7 @@ export class WebRTCCalls {
           close: (code, reason = '') => current.close(code, reason),
           drop: () => current.drop(),
         }
-        this.#calls.set(id, { handle, hangUp })
+        this.#calls.set(id, handle)
         session = new OpenAISession(wire, context, model, hashString(`${context.seed}:${index}`), {
           media: (send) =>
             new RtpAudioOut(send, context.clock, transceiver === undefined ? undefined : writeRtp),
@@ -270,39 +296,10 @@ export class WebRTCCalls {
     try {
       const answer = await pc.createAnswer()
       await pc.setLocalDescription(answer)
-      return pc.localDescription?.sdp ?? answer.sdp
+      return hungUp ? undefined : (pc.localDescription?.sdp ?? answer.sdp)
     } catch (error) {
       hangUp()
       throw error
     }
-  }
-}
-
-/** The offer from a raw SDP body or a multipart `sdp` + `session` form; a string is an error. */
-export function readOffer(contentType: string, body: Buffer): CallOffer | string {
-  if (/^application\/sdp/i.test(contentType)) {
-    const sdp = body.toString('utf8')
-    return /^\s*v=0/.test(sdp) ? { sdp, session: undefined } : 'The body is not an SDP offer.'
-  }
-  const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1]
-  if (!/^multipart\/form-data/i.test(contentType) || boundary === undefined) {
-    return `Unsupported content type "${contentType}": send application/sdp or multipart/form-data.`
-  }
-  const parts = new Map<string, string>()
-  for (const part of body.toString('utf8').split(`--${boundary}`)) {
-    const split = part.indexOf('\r\n\r\n')
-    if (split < 0) continue
-    const name = /name="([^"]+)"/i.exec(part.slice(0, split))?.[1]
-    if (name !== undefined) parts.set(name, part.slice(split + 4).replace(/\r\n$/, ''))
-  }
-  const sdp = parts.get('sdp')
-  if (sdp === undefined || !/^\s*v=0/.test(sdp)) return "Missing required parameter: 'sdp'."
-  const text = parts.get('session')
-  if (text === undefined) return { sdp, session: undefined }
-  try {
-    const session: unknown = JSON.parse(text)
-    return isRecord(session) ? { sdp, session } : "Invalid 'session': expected an object."
-  } catch {
-    return "Invalid 'session': expected JSON."
   }
 }
