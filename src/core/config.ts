@@ -5,11 +5,10 @@
 import * as z from 'zod/mini'
 // Functions from zod's core by name: reading `z.core` at run time keeps zod's whole `core`
 // namespace, all its locales included (~400 kB), in a browser bundle.
-import { $ZodType } from 'zod/v4/core'
+// zod's core `safeParse`: the schemas are zod/mini ones, and the core's parser leaves classic
+// zod (even its error class) out of a browser bundle. `cause` is a `$ZodError` with the issues.
+import { $ZodType, safeParse } from 'zod/v4/core'
 import type { $ZodIssue } from 'zod/v4/core'
-// Classic zod's `safeParse` by name: it reports a `ZodError` (what `cause` has always been), and
-// alone it brings in classic's error class, not its schemas.
-import { safeParse } from 'zod'
 import { configIssueMessage } from './config-messages'
 import { RealtimeError } from './errors'
 

@@ -159,7 +159,7 @@ describe('parseRealtimeConfig', () => {
     expect(() => parseRealtimeConfig('hello')).toThrowError(/Invalid realtime config/)
   })
 
-  it('should keep the zod error as the cause', () => {
+  it('should keep the zod error, with its issues, as the cause', () => {
     let thrown: unknown
     try {
       parseRealtimeConfig({ temperature: 9 })
@@ -167,7 +167,11 @@ describe('parseRealtimeConfig', () => {
       thrown = error
     }
     expect(isRealtimeError(thrown)).toBe(true)
-    expect((thrown as Error).cause).toBeInstanceOf(z.ZodError)
+    const cause = (thrown as Error).cause
+    expect(cause).toBeInstanceOf(z.core.$ZodError)
+    expect((cause as z.core.$ZodError).issues).toMatchObject([
+      { code: 'too_big', path: ['temperature'] },
+    ])
   })
 })
 

@@ -20,15 +20,6 @@ export class Mailbox<TItem> {
     this.#onError = onError
   }
 
-  get size(): number {
-    return this.#queue.length
-  }
-
-  /** Whether posts are being ignored (after `close()`, until `reopen()`). */
-  get closed(): boolean {
-    return this.#closed
-  }
-
   post(item: TItem): void {
     if (this.#closed) return
     this.#queue.push(item)
