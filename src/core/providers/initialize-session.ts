@@ -1,4 +1,5 @@
 import { RealtimeError } from '../errors'
+import { cancelled, unlessAborted } from '../transport/abort'
 
 /** What `initializeSession` needs from a half-open session. */
 interface Closable {
@@ -7,8 +8,9 @@ interface Closable {
 
 /**
  * Runs a session's setup handshake so that it can be cancelled and never leaks a socket: an abort
- * closes the session at once, any failure closes it, and the caller sees `cancelled` when it
- * aborted (whatever the handshake failed with) or the typed failure otherwise.
+ * rejects with `cancelled` at once (closing goes on in the background, where a stalled peer can
+ * hold it for the close grace period), any failure closes the session, and the caller sees
+ * `cancelled` when it aborted (whatever the handshake failed with) or the typed failure otherwise.
  *
  * @example
  * return initializeSession(session, options.signal, () => session.initialize(seedItems))
@@ -18,21 +20,13 @@ export async function initializeSession<TSession extends Closable>(
   signal: AbortSignal | undefined,
   initialize: () => Promise<void>,
 ): Promise<TSession> {
-  const onAbort = (): void => void session.close('aborted')
-  signal?.addEventListener('abort', onAbort, { once: true })
   try {
-    await initialize()
+    await unlessAborted(signal, initialize)
     if (signal?.aborted === true) throw cancelled(signal)
     return session
   } catch (error) {
-    void session.close()
+    void session.close(signal?.aborted === true ? 'aborted' : '')
     if (signal?.aborted === true) throw cancelled(signal)
     throw RealtimeError.from(error, 'connection_failed')
-  } finally {
-    signal?.removeEventListener('abort', onAbort)
   }
-}
-
-function cancelled(signal: AbortSignal): RealtimeError {
-  return new RealtimeError('cancelled', 'Connecting was aborted', { cause: signal.reason })
 }

@@ -97,6 +97,20 @@ export abstract class SocketSession implements RealtimeSession {
     return this.closed.then(() => undefined)
   }
 
+  /**
+   * Resolves while the socket is open. A server refusing the connection (a bad key) can close it
+   * right after the upgrade, before the setup frame goes out: then this waits for that close and
+   * throws its typed error, which says why where `not_connected` would not.
+   */
+  protected async whenOpen(): Promise<void> {
+    if (this.#closing || this.transport.isOpen()) return
+    void this.transport.close()
+    const reason = await this.closed
+    throw (
+      reason.error ?? new RealtimeError('not_connected', `The ${this.provider} session is closed`)
+    )
+  }
+
   /** Publishes an event (held until the first consumer subscribes). */
   protected emit(event: ServerEvent): void {
     if (this.#held !== undefined) {

@@ -1,4 +1,5 @@
 import { RealtimeError } from '../errors'
+import { cancelled } from './abort'
 import { defaultWebSocketFactory } from './default-factory'
 import { WS_OPEN } from './websocket-like'
 import type { WebSocketFactory, WebSocketLike } from './websocket-like'
@@ -107,6 +108,8 @@ function waitForOpen(
       timeoutMs,
     )
     signal?.addEventListener('abort', onAbort, { once: true })
+    // Aborted while an async factory ran: the listener above will never fire.
+    if (signal?.aborted === true) return onAbort()
     if (socket.readyState === WS_OPEN) {
       settle()
       return
@@ -128,8 +131,4 @@ function waitForOpen(
       ),
     )
   })
-}
-
-function cancelled(signal: AbortSignal | undefined): RealtimeError {
-  return new RealtimeError('cancelled', 'Connecting was aborted', { cause: signal?.reason })
 }

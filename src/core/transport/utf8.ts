@@ -29,3 +29,11 @@ export function decodeUtf8(bytes: Uint8Array): string {
   decoder ??= new TextDecoder()
   return decoder.decode(bytes)
 }
+
+/** The longest prefix of `text` that fits in `limit` UTF-8 bytes, never splitting a character. */
+export function truncateUtf8(text: string, limit: number): string {
+  if (!exceedsUtf8Bytes(text, limit)) return text
+  encoder ??= new TextEncoder()
+  // `encodeInto` stops before a character that would not fit whole; `read` counts UTF-16 units.
+  return text.slice(0, encoder.encodeInto(text, new Uint8Array(limit)).read)
+}

@@ -1,13 +1,15 @@
 import { RealtimeError } from '../errors'
 import type { DisconnectReason } from '../session'
-import { decodeUtf8, exceedsUtf8Bytes, utf8ByteLength } from './utf8'
-import { WS_OPEN } from './websocket-like'
+import { decodeUtf8, exceedsUtf8Bytes, truncateUtf8, utf8ByteLength } from './utf8'
+import { WS_CLOSING, WS_OPEN } from './websocket-like'
 import type { WebSocketCloseLike, WebSocketLike } from './websocket-like'
 
 /** Default inbound frame limit: far above any provider frame (Gemini audio is ~100 kB). */
 export const DEFAULT_MAX_INBOUND_FRAME_BYTES = 8 * 1024 * 1024
 /** How long `close()` waits for the closing handshake before giving up on a stalled peer. */
 const CLOSE_GRACE_MS = 3_000
+/** The most a close frame's reason may hold; browsers and `ws` throw on a longer one. */
+const MAX_CLOSE_REASON_BYTES = 123
 /** How much of a dropped frame is kept, so the error can say which message it was. */
 const FRAME_HEAD_CHARS = 256
 
@@ -47,7 +49,10 @@ export class WebSocketTransport {
   /** The listeners as of the last change, copied once per change rather than once per frame. */
   #dispatch: readonly TransportListener[] | undefined
   #backlog: TransportEvent[] | undefined = []
-  #closeRequested: { code: number; reason: string } | undefined
+  /** `close()` ran (its grace timer is set). */
+  #closing = false
+  /** We started the close: it is reported as `client`, whatever code the peer echoes. */
+  #closedByUs = false
   #closedReason: DisconnectReason | undefined
   #resolveClosed!: (reason: DisconnectReason) => void
   /** Serialises frames when a runtime hands us a `Blob` despite `binaryType`. */
@@ -108,11 +113,11 @@ export class WebSocketTransport {
   }
 
   /**
-   * @internal Drops a socket that never opened (abort, timeout, failure): closes it without
-   * waiting for a handshake and settles `closed` at once.
+   * @internal Drops a socket that never opened (abort, timeout, failure), or one that refuses
+   * every close: closes it without waiting for a handshake and settles `closed` at once.
    */
   abandon(): void {
-    this.#closeRequested ??= { code: 1000, reason: '' }
+    this.#closedByUs = true
     try {
       this.#socket.close()
     } catch {
@@ -121,20 +126,29 @@ export class WebSocketTransport {
     this.#finish({ code: 1006, reason: 'abandoned before open' })
   }
 
-  /** Starts the closing handshake; resolves when closed (or after a short grace period). */
+  /**
+   * Starts the closing handshake; resolves when closed (or after a short grace period). A peer
+   * that started closing first keeps the close: its event (a refused key's 3000, say) is on the
+   * way and stays `server`-initiated.
+   */
   close(code = 1000, reason = ''): Promise<DisconnectReason> {
-    if (this.#closedReason !== undefined) return this.closed
-    if (this.#closeRequested === undefined) {
-      this.#closeRequested = { code, reason }
+    if (this.#closedReason !== undefined || this.#closing) return this.closed
+    this.#closing = true
+    if (this.#socket.readyState !== WS_CLOSING) {
+      this.#closedByUs = true
       try {
-        this.#socket.close(code, reason)
+        this.#socket.close(code, truncateUtf8(reason, MAX_CLOSE_REASON_BYTES))
       } catch {
-        // An invalid code or a socket that is already gone: finish locally below.
-        this.#finish({ code, reason })
+        // An invalid code: close without one rather than report a close that never happened.
+        try {
+          this.#socket.close()
+        } catch {
+          this.abandon()
+        }
       }
-      const timer = setTimeout(() => this.#finish({ code, reason }), CLOSE_GRACE_MS)
-      void this.closed.then(() => clearTimeout(timer))
     }
+    const timer = setTimeout(() => this.#finish({ code, reason }), CLOSE_GRACE_MS)
+    void this.closed.then(() => clearTimeout(timer))
     return this.closed
   }
 
@@ -194,16 +208,14 @@ export class WebSocketTransport {
 
   #finish(event: WebSocketCloseLike): void {
     if (this.#closedReason !== undefined) return
-    const requested = this.#closeRequested
     const reason: DisconnectReason = {
       code: event.code,
       reason: event.reason,
-      initiatedBy:
-        requested !== undefined
-          ? 'client'
-          : event.code === 1006 || event.code === 1015
-            ? 'network'
-            : 'server',
+      initiatedBy: this.#closedByUs
+        ? 'client'
+        : event.code === 1006 || event.code === 1015
+          ? 'network'
+          : 'server',
     }
     this.#closedReason = reason
     this.#socket.onmessage = null

@@ -189,6 +189,21 @@ describe('openWebSocketTransport over a real socket', () => {
     await expect(serverSaw).resolves.toBe(1000)
   })
 
+  it('should cut a close reason to 123 bytes on a character boundary, so the close is sent', async () => {
+    const server = await startServer()
+    const transport = await openWebSocketTransport({ url: server.url })
+    const socket = await server.nextSocket()
+    const serverSaw = new Promise<string>((resolve) =>
+      socket.once('close', (_code, reason) => resolve(reason.toString())),
+    )
+    // 200 bytes of two-byte characters: 123 would split one, so 61 whole ones (122 bytes) go.
+    await expect(transport.close(1000, 'é'.repeat(100))).resolves.toMatchObject({
+      code: 1000,
+      initiatedBy: 'client',
+    })
+    await expect(serverSaw).resolves.toBe('é'.repeat(61))
+  })
+
   it('should fail with connection_failed when nothing listens', async () => {
     const server = await startServer()
     const url = server.url
@@ -265,6 +280,63 @@ describe('openWebSocketTransport with an injected factory', () => {
       }),
     ).rejects.toMatchObject({ code: 'cancelled' })
     expect(sockets).toHaveLength(0)
+  })
+
+  it('should reject with cancelled and close the socket when aborted while an async factory runs', async () => {
+    const { factory, sockets } = fakeFactory()
+    const controller = new AbortController()
+    let create!: () => void
+    const opening = openWebSocketTransport({
+      url: 'ws://x',
+      webSocketFactory: (request) =>
+        new Promise((resolve) => (create = () => resolve(factory(request)))),
+      signal: controller.signal,
+    })
+    await vi.waitFor(() => expect(create).toBeTypeOf('function'))
+    controller.abort()
+    create()
+    await expect(opening).rejects.toMatchObject({ code: 'cancelled' })
+    expect(sockets[0]!.closeCalls).toHaveLength(1)
+  })
+
+  it('should close without arguments when the runtime refuses the code, and wait for the peer', async () => {
+    const { factory, sockets } = fakeFactory()
+    const opening = openWebSocketTransport({ url: 'ws://x', webSocketFactory: factory })
+    await Promise.resolve()
+    const socket = sockets[0]!
+    socket.open()
+    const transport = await opening
+    const plainClose = socket.close.bind(socket)
+    socket.close = (code, reason) => {
+      if (code !== undefined) throw new RangeError(`invalid close code ${code}`)
+      plainClose(code, reason)
+    }
+    let settled = false
+    void transport.close(999).then(() => (settled = true))
+    expect(socket.closeCalls).toEqual([{ code: undefined, reason: undefined }])
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    // Not reported closed while the socket is still closing.
+    expect(settled).toBe(false)
+    socket.serverClose(1005)
+    await expect(transport.closed).resolves.toMatchObject({ code: 1005, initiatedBy: 'client' })
+  })
+
+  it('should leave a close the server started to the server, even if the client then closes', async () => {
+    const { factory, sockets } = fakeFactory()
+    const opening = openWebSocketTransport({ url: 'ws://x', webSocketFactory: factory })
+    await Promise.resolve()
+    const socket = sockets[0]!
+    socket.open()
+    const transport = await opening
+    socket.readyState = 2 // the server's close frame is in; its close event is on the way
+    const closing = transport.close()
+    socket.serverClose(3000, 'invalid_request_error.invalid_api_key')
+    await expect(closing).resolves.toEqual({
+      code: 3000,
+      reason: 'invalid_request_error.invalid_api_key',
+      initiatedBy: 'server',
+    })
+    expect(socket.closeCalls).toEqual([])
   })
 
   it('should reject with timeout when the socket never opens', async () => {

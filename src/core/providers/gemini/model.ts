@@ -2,6 +2,7 @@ import type { RealtimeConfig } from '../../config'
 import { RealtimeError } from '../../errors'
 import type { ConnectOptions, ProviderCapabilities, RealtimeModel } from '../../session'
 import type { WebSocketFactory } from '../../transport/websocket-like'
+import { unlessAborted } from '../../transport/abort'
 import { openWebSocketTransport } from '../../transport/open-websocket'
 import { GEMINI_CAPABILITIES, GEMINI_DEFAULT_MODEL } from './capabilities'
 import { geminiEndpoint, geminiModelPath } from './endpoint'
@@ -101,12 +102,17 @@ export class GeminiRealtimeModel implements RealtimeModel {
       vertex: vertex !== undefined,
       requestResumption: this.#options.requestResumptionHandles ?? true,
     })
+    // A key or token provider can take long (a token fetch); an abort meanwhile settles the connect.
+    const { signal } = options
     const endpoint = geminiEndpoint({
       ...(this.#options.auth === 'none'
         ? { auth: 'none' as const }
         : vertex === undefined
-          ? { apiKey: await this.#apiKey() }
-          : { vertex, accessToken: await resolveToken(vertex.accessToken) }),
+          ? { apiKey: await unlessAborted(signal, () => this.#apiKey()) }
+          : {
+              vertex,
+              accessToken: await unlessAborted(signal, () => resolveToken(vertex.accessToken)),
+            }),
       ...(this.#options.apiVersion === undefined ? {} : { apiVersion: this.#options.apiVersion }),
       ...(this.#options.baseUrl === undefined ? {} : { baseUrl: this.#options.baseUrl }),
     })

@@ -73,6 +73,7 @@ export class GeminiRealtimeSession extends SocketSession {
 
   /** @internal Sends `setup`, waits for `setupComplete`, then seeds history (no handle case). */
   async initialize(setup: GeminiSetup, seedItems: readonly SeedItem[] = []): Promise<void> {
+    await this.whenOpen()
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#setupWaiter = undefined

@@ -3,6 +3,7 @@ import { RealtimeError } from '../../errors'
 import type { ConnectOptions, ProviderCapabilities, RealtimeModel } from '../../session'
 import { isNodeRuntime } from '../../transport/default-factory'
 import type { WebSocketFactory } from '../../transport/websocket-like'
+import { unlessAborted } from '../../transport/abort'
 import { openWebSocketTransport } from '../../transport/open-websocket'
 import { OPENAI_DEFAULT_MODEL, openAICapabilities } from './capabilities'
 import { OpenAIRealtimeSession } from './session'
@@ -84,7 +85,9 @@ export class OpenAIRealtimeModel implements RealtimeModel {
     options: ConnectOptions = {},
   ): Promise<OpenAIRealtimeSession> {
     const auth = this.#options.auth ?? (isNodeRuntime() ? 'header' : 'subprotocol')
-    const apiKey = auth === 'none' ? '' : await this.#resolveKey()
+    // A key provider can take long (a token fetch); an abort meanwhile settles the connect.
+    const apiKey =
+      auth === 'none' ? '' : await unlessAborted(options.signal, () => this.#resolveKey())
     if (
       auth === 'subprotocol' &&
       !apiKey.startsWith('ek_') &&

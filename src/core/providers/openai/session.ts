@@ -110,6 +110,7 @@ export class OpenAIRealtimeSession extends SocketSession {
    * Rejects with `invalid_config` when the server refuses the config.
    */
   async initialize(seedItems: readonly SeedItem[] = []): Promise<void> {
+    await this.whenOpen()
     await this.#update(toOpenAISessionConfig(this.#applied), true)
     for (const item of seedItems) {
       // Our own item ids, so the server's echo can be told apart from new conversation.

@@ -1,4 +1,6 @@
 import { RealtimeError } from '../../errors'
+import type { DisconnectReason } from '../../session'
+import { cancelled } from '../../transport/abort'
 import { WS_CLOSED, WS_CLOSING, WS_CONNECTING, WS_OPEN } from '../../transport/websocket-like'
 import type {
   WebSocketCloseLike,
@@ -111,12 +113,14 @@ export class DataChannelSocket implements WebSocketLike {
 
 /**
  * Resolves when the channel opens; rejects with `timeout`, `cancelled`, or `connection_failed`
- * when it closes first (the peer connection failed, the server hung up).
+ * when `closed` settles first (the peer connection failed, the server hung up). Every outcome
+ * clears the timer and the abort listener, so a failed connect leaves nothing behind.
  */
 export function waitForChannelOpen(
   socket: DataChannelSocket,
   timeoutMs: number,
   signal: AbortSignal | undefined,
+  closed: Promise<DisconnectReason>,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     if (socket.readyState === WS_OPEN) {
@@ -124,15 +128,17 @@ export function waitForChannelOpen(
       return
     }
     const previousOpen = socket.onopen
+    let settled = false
     const settle = (error?: RealtimeError): void => {
+      if (settled) return
+      settled = true
       clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
       socket.onopen = previousOpen
       if (error === undefined) resolve()
       else reject(error)
     }
-    const onAbort = (): void =>
-      settle(new RealtimeError('cancelled', 'Connecting was aborted', { cause: signal?.reason }))
+    const onAbort = (): void => settle(cancelled(signal))
     const timer = setTimeout(
       () =>
         settle(
@@ -148,5 +154,14 @@ export function waitForChannelOpen(
       previousOpen?.(event)
       settle()
     }
+    void closed.then((reason) =>
+      settle(
+        new RealtimeError(
+          'connection_failed',
+          `The WebRTC connection ended before its data channel opened (${reason.reason || reason.code})`,
+          { providerCode: reason.code },
+        ),
+      ),
+    )
   })
 }

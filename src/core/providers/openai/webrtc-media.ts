@@ -62,7 +62,8 @@ export class WebRTCMedia {
   /** Opens (or adopts) the microphone. Throws `permission_denied` / `media_unavailable`. */
   async openMicrophone(): Promise<MediaStream | undefined> {
     const option = this.#options.microphone ?? {}
-    if (option === false) return undefined
+    // Released already (the connect was aborted or failed): never prompt for the microphone.
+    if (option === false || this.#released) return undefined
     if (isMediaStream(option)) {
       this.#microphone = option
     } else {

@@ -15,6 +15,7 @@ import type { WebRTCMicrophone } from './webrtc-media'
 import { exchangeSdp } from './webrtc-sdp'
 import { DEFAULT_DISCONNECT_GRACE_MS, OpenAIWebRTCSession } from './webrtc-session'
 import { initializeSession } from '../initialize-session'
+import { cancelled, unlessAborted } from '../../transport/abort'
 
 const DEFAULT_BASE_URL = 'https://api.openai.com'
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000
@@ -163,7 +164,8 @@ export class OpenAIWebRTCModel implements RealtimeModel {
     }
     this.#session = session
     return initializeSession(session, signal, async () => {
-      const apiKey = await this.#resolveKey()
+      // An abort while the key provider runs ends here, before the microphone is asked for.
+      const apiKey = await unlessAborted(signal, () => this.#resolveKey())
       await this.#negotiate(session, socket, media, apiKey, timeoutMs, signal)
       await session.initialize(options.seedItems)
     })
@@ -190,20 +192,12 @@ export class OpenAIWebRTCModel implements RealtimeModel {
       offer: pc.localDescription?.sdp ?? offer.sdp ?? '',
       headers: this.#headers(),
       fetch: this.#options.fetch ?? defaultFetch(),
+      timeoutMs,
       ...(signal === undefined ? {} : { signal }),
     })
     session.setCallId(callId)
     await pc.setRemoteDescription({ type: 'answer', sdp: answer })
-    await Promise.race([
-      waitForChannelOpen(socket, timeoutMs, signal),
-      session.closed.then((reason) => {
-        throw new RealtimeError(
-          'connection_failed',
-          `The WebRTC connection ended before its data channel opened (${reason.reason || reason.code})`,
-          { providerCode: reason.code },
-        )
-      }),
-    ])
+    await waitForChannelOpen(socket, timeoutMs, signal, session.closed)
   }
 
   async #resolveKey(): Promise<string> {
@@ -230,8 +224,4 @@ export class OpenAIWebRTCModel implements RealtimeModel {
       ...(this.#options.project === undefined ? {} : { 'OpenAI-Project': this.#options.project }),
     }
   }
-}
-
-function cancelled(signal: AbortSignal | undefined): RealtimeError {
-  return new RealtimeError('cancelled', 'Connecting was aborted', { cause: signal?.reason })
 }

@@ -1,5 +1,6 @@
 import { RealtimeError } from '../../errors'
 import type { RealtimeErrorCode } from '../../errors'
+import { cancelled, unlessAborted } from '../../transport/abort'
 import type { FetchLike } from './webrtc-env'
 
 export interface SdpExchange {
@@ -12,6 +13,8 @@ export interface SdpExchange {
   headers?: Readonly<Record<string, string>>
   fetch: FetchLike
   signal?: AbortSignal
+  /** Rejects with `timeout` when the exchange (the answer's body included) takes longer. */
+  timeoutMs: number
 }
 
 export interface SdpAnswer {
@@ -26,12 +29,40 @@ export interface SdpAnswer {
  * `setRemoteDescription` as if it were SDP (the "Failed to parse SessionDescription" that hid
  * key and quota errors from users): it becomes a typed error carrying the service's message —
  * `auth_failed` (401/403), `rate_limited` (429), `invalid_config` (other 4xx),
- * `connection_failed` (network, 5xx), `protocol_error` (a 2xx body that is not SDP).
+ * `connection_failed` (network, 5xx), `protocol_error` (a 2xx body that is not SDP), `timeout`
+ * (no answer within `timeoutMs`), `cancelled` (`signal` aborted).
  *
  * @example
- * const { answer, callId } = await exchangeSdp({ url, apiKey: 'ek_…', offer: offer.sdp, fetch })
+ * const { answer } = await exchangeSdp({ url, apiKey: 'ek_…', offer: offer.sdp, fetch, timeoutMs: 15_000 })
  */
 export async function exchangeSdp(request: SdpExchange): Promise<SdpAnswer> {
+  const { signal, timeoutMs } = request
+  // The caller's signal and the deadline as one: a calls endpoint that never answers must not
+  // hold the connect (and the open microphone) past `connectTimeoutMs`, even when the injected
+  // `fetch` ignores its signal.
+  const deadline = new AbortController()
+  const stop = (): void => deadline.abort()
+  const timer = setTimeout(stop, timeoutMs)
+  if (signal?.aborted === true) stop()
+  signal?.addEventListener('abort', stop, { once: true })
+  try {
+    return await unlessAborted(deadline.signal, () => postOffer(request, deadline.signal))
+  } catch (error) {
+    if (signal?.aborted === true) throw cancelled(signal)
+    if (deadline.signal.aborted) {
+      throw new RealtimeError(
+        'timeout',
+        `OpenAI did not answer the SDP offer within ${timeoutMs} ms`,
+      )
+    }
+    throw error
+  } finally {
+    clearTimeout(timer)
+    signal?.removeEventListener('abort', stop)
+  }
+}
+
+async function postOffer(request: SdpExchange, signal: AbortSignal): Promise<SdpAnswer> {
   let response: Awaited<ReturnType<FetchLike>>
   try {
     response = await request.fetch(request.url, {
@@ -43,12 +74,10 @@ export async function exchangeSdp(request: SdpExchange): Promise<SdpAnswer> {
         ...request.headers,
       },
       body: request.offer,
-      ...(request.signal === undefined ? {} : { signal: request.signal }),
+      signal,
     })
   } catch (error) {
-    if (request.signal?.aborted === true) {
-      throw new RealtimeError('cancelled', 'Connecting was aborted', { cause: error })
-    }
+    // An abort (the caller's or the deadline's) is named by `exchangeSdp`.
     throw new RealtimeError(
       'connection_failed',
       `Could not reach ${request.url}: ${error instanceof Error ? error.message : String(error)}`,

@@ -138,6 +138,29 @@ describe('GeminiRealtimeModel.connect', () => {
     await expect(connecting).rejects.toMatchObject({ code: 'cancelled' })
   })
 
+  it('should reject with the typed close error when the server refuses right after the upgrade', async () => {
+    // The close can arrive with the 101, before the setup is sent.
+    const { model, peerPromise } = await setup()
+    void peerPromise.then((peer) =>
+      peer.socket.close(1007, 'API Key not found. Please pass a valid API key.'),
+    )
+    await expect(model.connect({})).rejects.toMatchObject({
+      code: 'auth_failed',
+      providerCode: 1007,
+    })
+  })
+
+  it('should reject with cancelled while the apiKey function runs, before dialling', async () => {
+    const { server, model } = await setup(undefined, { apiKey: () => new Promise(() => {}) })
+    let dialled = false
+    void server.connection().then(() => (dialled = true))
+    const controller = new AbortController()
+    const connecting = model.connect({}, { signal: controller.signal })
+    controller.abort()
+    await expect(connecting).rejects.toMatchObject({ code: 'cancelled' })
+    expect(dialled).toBe(false)
+  })
+
   it('should connect to Vertex with a bearer token from the provider and the full model path', async () => {
     let calls = 0
     const { model, peerPromise } = await setup(

@@ -5,6 +5,7 @@ import type { ServerEvent } from '../../../../src/core/events'
 import { OpenAIRealtimeModel } from '../../../../src/core/providers/openai/model'
 import type { OpenAIRealtimeModelOptions } from '../../../../src/core/providers/openai/model'
 import type { OpenAIRealtimeSession } from '../../../../src/core/providers/openai/session'
+import { fakeFactory } from '../../transport/fake-socket'
 import { eventually, startTestServer } from '../test-server'
 import type { TestPeer, TestServer } from '../test-server'
 
@@ -139,6 +140,55 @@ describe('OpenAIRealtimeModel.connect', () => {
     controller.abort()
     await expect(connecting).rejects.toMatchObject({ code: 'cancelled' })
     await closed
+  })
+
+  it('should reject with cancelled at once when aborted during setup, whatever the peer does', async () => {
+    const { factory, sockets } = fakeFactory()
+    const model = new OpenAIRealtimeModel({ apiKey: 'sk-test', webSocketFactory: factory })
+    const controller = new AbortController()
+    const connecting = model.connect({}, { signal: controller.signal })
+    await eventually(() => sockets.length === 1)
+    sockets[0]!.open('realtime')
+    await eventually(() => sockets[0]!.sent.length === 1) // session.update, never answered
+    controller.abort()
+    // The peer never answers the close either: the grace period (3 s) must not hold the caller.
+    const outcome = await Promise.race([
+      connecting.catch((error: { code: string }) => error.code),
+      new Promise((resolve) => setTimeout(() => resolve('still pending'), 1_000)),
+    ])
+    expect(outcome).toBe('cancelled')
+    expect(sockets[0]!.closeCalls).toHaveLength(1)
+  })
+
+  it('should reject with cancelled while the apiKey function runs, before dialling', async () => {
+    const { factory, sockets } = fakeFactory()
+    const model = new OpenAIRealtimeModel({
+      apiKey: () => new Promise<string>(() => {}),
+      webSocketFactory: factory,
+    })
+    const controller = new AbortController()
+    const connecting = model.connect({}, { signal: controller.signal })
+    controller.abort()
+    await expect(connecting).rejects.toMatchObject({ code: 'cancelled' })
+    expect(sockets).toHaveLength(0)
+  })
+
+  it('should reject with the typed close error when the server refuses right after the upgrade', async () => {
+    // The error and the close 3000 can arrive with the 101, before the first session.update.
+    const server = await startTestServer()
+    servers.push(server)
+    void server.connection().then((peer) => {
+      peer.sendJson({
+        type: 'error',
+        error: { type: 'invalid_request_error', code: 'invalid_api_key', message: 'Bad key' },
+      })
+      peer.socket.close(3000, 'invalid_request_error.invalid_api_key')
+    })
+    const model = new OpenAIRealtimeModel({ apiKey: 'sk-bad', url: `${server.url}/v1/realtime` })
+    const error = await model.connect({}).catch((caught: unknown) => caught)
+    // The message comes from the error event: the close stayed server-initiated.
+    expect(error).toMatchObject({ code: 'auth_failed', providerCode: 3000 })
+    expect((error as Error).message).toContain('Bad key')
   })
 
   it('should seed conversation items after the config is acknowledged', async () => {

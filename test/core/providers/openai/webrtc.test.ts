@@ -266,6 +266,57 @@ describe('OpenAIWebRTCModel.connect', () => {
     expect(pc().connectionState).toBe('closed')
   })
 
+  it('should time out a calls endpoint that never answers and release the microphone', async () => {
+    const never: FetchLike = () => new Promise(() => {}) // ignores its signal, too
+    const { model, pc, stream } = setup({ fetch: never, connectTimeoutMs: 50 })
+    await expect(model.connect({})).rejects.toMatchObject({ code: 'timeout' })
+    await vi.waitFor(() => expect(stream.tracks[0]?.readyState).toBe('ended'))
+    expect(pc().connectionState).toBe('closed')
+  })
+
+  it('should not ask for the microphone when aborted while the apiKey function runs', async () => {
+    const { model, devices } = setup({ apiKey: () => new Promise<string>(() => {}) })
+    const controller = new AbortController()
+    const connecting = model.connect({}, { signal: controller.signal })
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    controller.abort()
+    await expect(connecting).rejects.toMatchObject({ code: 'cancelled' })
+    expect(devices.getUserMedia).not.toHaveBeenCalled()
+  })
+
+  it('should leave no channel-open timer or abort listener behind when ICE fails', async () => {
+    const controller = new AbortController()
+    const listening = new Set<unknown>()
+    const { signal } = controller
+    const add = signal.addEventListener.bind(signal)
+    const remove = signal.removeEventListener.bind(signal)
+    signal.addEventListener = (type: string, listener: EventListener, options?: unknown) => {
+      listening.add(listener)
+      add(type, listener, options as AddEventListenerOptions)
+    }
+    signal.removeEventListener = (type: string, listener: EventListener) => {
+      listening.delete(listener)
+      remove(type, listener)
+    }
+    const { model } = setup({
+      peerConnectionFactory: () => {
+        const peer = new FakePeerConnection()
+        peer.setRemoteDescription = (description) => {
+          peer.remoteDescription = description
+          setTimeout(() => peer.setState('failed'), 5)
+          return Promise.resolve()
+        }
+        return peer as unknown as RTCPeerConnection
+      },
+    })
+    await expect(model.connect({}, { signal })).rejects.toMatchObject({
+      code: 'connection_failed',
+    })
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    // The channel-open wait settled with the connect: its listener (and timer) went with it.
+    expect(listening.size).toBe(0)
+  })
+
   it('should fail without WebRTC, touching no global at import time', async () => {
     const model = new OpenAIWebRTCModel({ apiKey: 'ek_test' })
     await expect(model.connect({})).rejects.toMatchObject({ code: 'unsupported' })
