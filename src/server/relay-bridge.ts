@@ -1,15 +1,16 @@
 import { WebSocket, type RawData } from 'ws'
-import type { RelayLogEntry } from './relay'
+import type { RelayLogEntry } from './relay-options'
 import { relayCloseCodes } from './relay-close-codes'
 import {
   applySessionPolicy,
+  mayCarryConfig,
   type ConfigKey,
   type PolicyProtocol,
   type SessionPolicy,
 } from './relay-policy'
 import { createOrderedTasks } from './ordered-tasks'
 import { createRedactor, toBuffer } from './relay-redact'
-import { mayCarrySetup, requestedHandles, type ResumptionGuard } from './relay-resumption'
+import { requestedHandles, type ResumptionGuard } from './relay-resumption'
 import { closeReason, sendableCloseCode, type UpstreamTarget } from './relay-upstream'
 
 export interface BridgeSettings {
@@ -43,8 +44,10 @@ export function bridge(
   const closeBoth = (code: number, reason: string, by: 'client' | 'upstream' | 'relay'): void => {
     if (closed) return
     closed = true
-    log({ type: 'closed', code, reason, by })
-    const safeReason = closeReason(redact.text(reason))
+    // Upstream reasons can echo the key (a Gemini error quotes its URL): logs are no safer.
+    const redacted = redact.text(reason)
+    log({ type: 'closed', code, reason: redacted, by })
+    const safeReason = closeReason(redacted)
     if (client.readyState === WebSocket.OPEN) client.close(sendableCloseCode(code), safeReason)
     else client.terminate()
     if (upstream.readyState === WebSocket.OPEN) upstream.close(1000)
@@ -70,21 +73,32 @@ export function bridge(
     pending.push({ data, binary })
   }
 
+  /**
+   * Everything for the browser goes through here, refusals too: a client that sends tiny frames
+   * and never reads would otherwise have the relay queue an answer to each without limit.
+   */
+  const toClientBounded = (data: Buffer | string, binary: boolean): void => {
+    if (client.readyState !== WebSocket.OPEN) return
+    if (client.bufferedAmount > maxBufferedBytes) {
+      return closeBoth(relayCloseCodes.backpressure, 'relay client buffer full', 'relay')
+    }
+    client.send(data, { binary })
+  }
+
   /** OpenAI hears about a refusal as an `error` event and keeps the socket; Gemini is closed. */
   const refuse = (message: unknown, detail: string, param: ConfigKey | null): void => {
     if (protocol === 'gemini') return closeBoth(relayCloseCodes.policyViolation, detail, 'relay')
-    client.send(JSON.stringify(policyError(message, detail, param)))
+    toClientBounded(JSON.stringify(policyError(message, detail, param)), false)
   }
 
   const resumption = settings.resumption
 
-  /** Forwards a parsed message under the policy; `reserialize` sends exactly what was checked. */
-  const forward = (
-    message: unknown,
-    data: RawData,
-    isBinary: boolean,
-    reserialize: boolean,
-  ): void => {
+  /**
+   * Forwards a parsed message under the policy, always as the relay prints it: upstream reads
+   * exactly what was checked, even if the frame spelled a key twice (JSON.parse keeps the last,
+   * another parser may keep the first) or in escapes.
+   */
+  const forward = (message: unknown, isBinary: boolean): void => {
     const decision = applySessionPolicy(protocol, message, policy)
     if (decision.kind === 'refuse') {
       log({ type: 'policy', action: 'refused', fields: decision.violations })
@@ -94,9 +108,7 @@ export function bridge(
     if (decision.removed.length > 0) {
       log({ type: 'policy', action: 'filtered', fields: decision.removed })
     }
-    // Untouched (audio, most events): the frame as it came, not parsed and printed again.
-    const untouched = decision.message === message && !reserialize
-    toUpstream(untouched ? data : JSON.stringify(decision.message), isBinary)
+    toUpstream(JSON.stringify(decision.message), isBinary)
   }
 
   /** A `setup` asking to resume goes on only if every handle in it was issued to this owner. */
@@ -104,13 +116,10 @@ export function bridge(
     guard: ResumptionGuard,
     handles: string[],
     message: unknown,
-    data: RawData,
     isBinary: boolean,
   ): void | Promise<void> => {
     const settle = (owned: boolean): void => {
-      // Re-serialized: upstream reads the handle the relay checked, even if the frame spelled
-      // it twice (duplicate keys) or in escapes.
-      if (owned) return forward(message, data, isBinary, true)
+      if (owned) return forward(message, isBinary)
       log({ type: 'resumption', action: 'refused', detail: 'handle not issued to this owner' })
       closeBoth(
         relayCloseCodes.policyViolation,
@@ -126,42 +135,56 @@ export function bridge(
         'relay',
       )
     }
+    let owned: boolean | Promise<boolean>
     try {
-      const owned = guard.owns(handles)
-      return owned instanceof Promise ? owned.then(settle, failed) : settle(owned)
+      owned = guard.owns(handles)
     } catch {
       return failed()
     }
+    return owned instanceof Promise ? owned.then(settle, failed).catch(unreadable) : settle(owned)
+  }
+
+  /**
+   * A message the relay parsed but could not check or print (nested deep enough to overflow the
+   * stack, a handle that is no string): thrown from a socket listener it would end the process.
+   */
+  const unreadable = (): void => {
+    log({ type: 'policy', action: 'refused', fields: [] })
+    refuse(undefined, 'the relay could not check this message', null)
   }
 
   const fromClient = (data: RawData, isBinary: boolean): void | Promise<void> => {
     if (closed) return
     if (policy === undefined && resumption === undefined) return toUpstream(data, isBinary)
     const frame = toBuffer(data)
-    const checkResumption = resumption !== undefined && mayCarrySetup(frame)
-    if (policy === undefined && !checkResumption) return toUpstream(data, isBinary)
+    const carriesConfig = mayCarryConfig(protocol, frame)
+    // A binding alone checks only what may be a `setup`; a policy reads every frame (below).
+    if (policy === undefined && !carriesConfig) return toUpstream(data, isBinary)
     let message: unknown
     try {
       message = JSON.parse(frame.toString('utf8'))
     } catch {
       // What the relay cannot read it cannot vouch for: a lenient upstream parser might find a
-      // locked field, or a resumption handle, in it.
+      // locked field, or a resumption handle, in it (in UTF-16, say, which no byte check sees).
       log({ type: 'policy', action: 'refused', fields: [] })
       return refuse(undefined, 'the relay checks session messages and needs JSON', null)
     }
-    const handles = checkResumption ? requestedHandles(message) : []
-    if (handles.length > 0) return resumeIfOwned(resumption!, handles, message, data, isBinary)
-    forward(message, data, isBinary, false)
+    // No config in its bytes (audio, most events): the frame as it came, not printed again.
+    if (!carriesConfig) return toUpstream(data, isBinary)
+    try {
+      const handles = resumption === undefined ? [] : requestedHandles(message)
+      if (handles.length > 0) return resumeIfOwned(resumption!, handles, message, isBinary)
+      forward(message, isBinary)
+    } catch {
+      unreadable()
+    }
   }
 
   const toClient = (data: RawData, isBinary: boolean): void => {
     if (client.readyState !== WebSocket.OPEN) return
-    if (client.bufferedAmount > maxBufferedBytes) {
-      return closeBoth(relayCloseCodes.backpressure, 'relay client buffer full', 'relay')
-    }
     // Keep the frame type: Gemini sends JSON in binary frames and its SDK expects that.
-    if (isBinary) client.send(redact.binary(toBuffer(data)), { binary: true })
-    else client.send(redact.text(data.toString()), { binary: false })
+    if (isBinary) toClientBounded(redact.binary(toBuffer(data)), true)
+    else toClientBounded(redact.text(data.toString()), false)
   }
 
   /** Records a handle the upstream issues to this owner before the browser can use it. */

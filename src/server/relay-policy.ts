@@ -129,13 +129,31 @@ export function applySessionPolicy(
   }
 }
 
+/** The OpenAI client events that carry config, and where (Gemini has one: `setup`). */
+const openaiConfigKeys: Readonly<Record<string, ConfigKey>> = {
+  'session.update': 'session',
+  'response.create': 'response',
+  'conversation.item.create': 'item',
+}
+
 function findConfigKey(protocol: PolicyProtocol, message: unknown): ConfigKey | undefined {
   if (!isRecord(message)) return undefined
   if (protocol === 'gemini') return 'setup' in message ? 'setup' : undefined
-  if (message.type === 'session.update') return 'session'
-  if (message.type === 'response.create') return 'response'
-  if (message.type === 'conversation.item.create') return 'item'
-  return undefined
+  return typeof message.type === 'string' && Object.hasOwn(openaiConfigKeys, message.type)
+    ? openaiConfigKeys[message.type]
+    : undefined
+}
+
+/**
+ * Whether a client frame could carry config for any parser, read from its bytes: a config event
+ * type (or Gemini's `setup`) spelled out, or a backslash, since an escape could spell one (and
+ * a lenient parser may take escapes JSON lacks). Bytes cannot be read two ways, as duplicate keys
+ * can, so a frame without any (audio, every 20 ms) changes no config whatever reads it.
+ */
+export function mayCarryConfig(protocol: PolicyProtocol, frame: Buffer): boolean {
+  if (frame.includes('\\')) return true
+  if (protocol === 'gemini') return frame.includes('setup')
+  return Object.keys(openaiConfigKeys).some((type) => frame.includes(type))
 }
 
 /** The leaf paths the server imposes (`audio.output.voice`, `tools`, …). */

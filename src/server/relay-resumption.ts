@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import type { RelayClaims } from './relay'
+import type { RelayClaims } from './relay-options'
 import { isRecord, protoJsonKey } from './relay-policy-paths'
 
 /**
@@ -77,11 +77,6 @@ export function requestedHandles(message: unknown): string[] {
     if (handle !== undefined && handle !== null) handles.push(String(handle))
   }
   return handles
-}
-
-/** Whether a client frame may carry a `setup`: the plain key, or any JSON escape that could spell it. */
-export function mayCarrySetup(frame: Buffer): boolean {
-  return frame.includes('setup') || frame.includes('\\u')
 }
 
 /** The resumable handle a Gemini server frame issues, if it issues one. */

@@ -79,11 +79,11 @@ export async function mintOpenAIClientSecret(
     Authorization: `Bearer ${options.apiKey}`,
   })
   const value = readString(json, 'value')
-  const expiresAt = (json as { expires_at?: unknown }).expires_at
+  const expiresAt = field(json, 'expires_at')
   if (value === undefined || typeof expiresAt !== 'number') {
     throw protocolError('OpenAI client secret response lacks "value" or "expires_at"', json)
   }
-  return { value, expiresAt, session: (json as { session?: unknown }).session }
+  return { value, expiresAt, session: field(json, 'session') }
 }
 
 /**
@@ -133,6 +133,7 @@ async function postJson(
   const timeout = AbortSignal.timeout(timeoutMs)
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout
   let response: Response
+  let text: string
   try {
     response = await doFetch(url, {
       method: 'POST',
@@ -140,6 +141,8 @@ async function postJson(
       body: JSON.stringify(body),
       signal,
     })
+    // Inside the try: `fetch` settles on the headers, and the same signal can abort the body.
+    text = await response.text()
   } catch (error) {
     if (options.signal?.aborted)
       throw RealtimeError.from(error, 'cancelled', 'Token request aborted')
@@ -150,7 +153,6 @@ async function postJson(
     }
     throw RealtimeError.from(error, 'connection_failed', `Token request failed: ${String(error)}`)
   }
-  const text = await response.text()
   let json: unknown
   try {
     json = text === '' ? {} : JSON.parse(text)
@@ -163,10 +165,14 @@ async function postJson(
 }
 
 function httpError(status: number, json: unknown): RealtimeError {
-  const detail = (json as { error?: { message?: unknown; code?: unknown; status?: unknown } }).error
-  const providerMessage = typeof detail?.message === 'string' ? detail.message : `HTTP ${status}`
+  // Any JSON may come back (`null`, a string, an array): read it without assuming a shape, so
+  // the caller gets this typed error and never a TypeError.
+  const detail = field(json, 'error')
+  const message = field(detail, 'message')
+  const detailCode = field(detail, 'code')
+  const providerMessage = typeof message === 'string' ? message : `HTTP ${status}`
   const providerCode =
-    typeof detail?.code === 'string' || typeof detail?.code === 'number' ? detail.code : status
+    typeof detailCode === 'string' || typeof detailCode === 'number' ? detailCode : status
   // Gemini answers a bad key with 400 INVALID_ARGUMENT ("API key not valid"), not 401.
   const badKey =
     /api key/i.test(providerMessage) || JSON.stringify(json).includes('API_KEY_INVALID')
@@ -191,8 +197,14 @@ function protocolError(message: string, json: unknown, cause?: unknown): Realtim
   return new RealtimeError('protocol_error', message, { cause: cause ?? json })
 }
 
+function field(json: unknown, key: string): unknown {
+  return typeof json === 'object' && json !== null
+    ? (json as Record<string, unknown>)[key]
+    : undefined
+}
+
 function readString(json: unknown, key: string): string | undefined {
-  const value = (json as Record<string, unknown> | null)?.[key]
+  const value = field(json, key)
   return typeof value === 'string' && value !== '' ? value : undefined
 }
 

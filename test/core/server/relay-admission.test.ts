@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import { createConnection } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RelayLogEntry } from '../../../src/server'
+import { addressBucket } from '../../../src/server/relay-admission'
 import {
   connect,
   portOf,
@@ -71,6 +72,19 @@ async function abandonDuringAuthorize(
   if (how === 'reset') socket.resetAndDestroy()
   else socket.destroy()
   await new Promise((resolve) => socket.once('close', resolve))
+}
+
+/** Sends a whole upgrade request on a raw socket and resets the connection once it is written. */
+function upgradeAndReset(port: number, request: string): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port }, () =>
+      socket.write(request, () => {
+        socket.resetAndDestroy()
+        resolve()
+      }),
+    )
+    socket.on('error', () => resolve())
+  })
 }
 
 describe('createRelayServer admission', () => {
@@ -147,5 +161,57 @@ describe('createRelayServer admission', () => {
     expect(await connect(relay.openaiUrl).refused).toBe(401)
     verdict = 'yes'
     await connect(relay.openaiUrl).opened
+  })
+
+  it('should survive clients that reset while being refused (bad origin, wrong path) and keep serving', async () => {
+    const { relay } = await setup({ allowedOrigins: ['https://ok.example'] })
+    const port = portOf(relay.url)
+    const origin = { Origin: 'https://evil.example' }
+    // Node drops its own error listener at 'upgrade': an RST racing the refusal's write used to
+    // reach a socket with none, and end the process (this test run with it).
+    for (let i = 0; i < 300; i++) {
+      const path = i % 2 === 0 ? new URL(relay.openaiUrl).pathname : '/elsewhere'
+      await upgradeAndReset(port, upgradeRequest(path, origin))
+      if (i % 2 === 0) await new Promise((resolve) => setImmediate(resolve))
+    }
+    expect(await connect(relay.openaiUrl, { origin: 'https://ok.example' }).refused).toBeUndefined()
+  })
+
+  it('should count IPv6 clients per /64 and IPv4-mapped ones as IPv4', () => {
+    expect(addressBucket('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64')
+    expect(addressBucket('2001:0db8:0001:0002:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64')
+    expect(addressBucket('fe80::1%eth0')).toBe('fe80:0:0:0::/64')
+    expect(addressBucket('::ffff:192.0.2.7')).toBe('192.0.2.7')
+    expect(addressBucket('::ffff:c000:207')).toBe('192.0.2.7')
+    expect(addressBucket('192.0.2.7')).toBe('192.0.2.7')
+    expect(addressBucket('unknown')).toBe('unknown')
+  })
+
+  it('should take the client IP from ipOf behind a trusted proxy, per /64 for IPv6', async () => {
+    const log: RelayLogEntry[] = []
+    const { relay } = await setup({
+      perIpLimit: 1,
+      ipOf: (request) => {
+        const forwarded = request.headers['x-forwarded-for']
+        if (forwarded === 'throw') throw new Error('unreadable header')
+        return typeof forwarded === 'string' ? forwarded : undefined
+      },
+      onLog: (entry) => log.push(entry),
+    })
+    const from = (ip: string) => connect(relay.openaiUrl, { headers: { 'x-forwarded-for': ip } })
+    const opened = [from('198.51.100.1'), from('198.51.100.2'), from('2001:db8:0:1::1')]
+    expect(await Promise.all(opened.map((browser) => browser.refused))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ])
+    // The same address, and another in the same /64, are over the limit of one.
+    expect(await from('198.51.100.1').refused).toBe(429)
+    expect(await from('2001:db8:0:1:ffff::2').refused).toBe(429)
+    // Without an answer (or with a throw) the socket's address counts: 127.0.0.1, free so far.
+    expect(await connect(relay.openaiUrl).refused).toBeUndefined()
+    expect(await from('throw').refused).toBe(429)
+    const ips = log.flatMap((entry) => (entry.type === 'open' ? [entry.ip] : []))
+    expect(ips.sort()).toEqual(['127.0.0.1', '198.51.100.1', '198.51.100.2', '2001:db8:0:1::1'])
   })
 })

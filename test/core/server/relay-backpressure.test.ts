@@ -103,4 +103,46 @@ describe('createRelayServer buffer limits', () => {
     resume()
     expect(await closed).toBe(relayCloseCodes.backpressure)
   })
+
+  it('should close with 1013 when the browser sends what the policy refuses and never reads the answers', async () => {
+    const log: RelayLogEntry[] = []
+    const { relay } = await setup({
+      maxBufferedBytes: LIMIT,
+      sessionPolicy: { locked: ['instructions'] },
+      onLog: (entry) => log.push(entry),
+    })
+    let raw: Socket | undefined
+    const browser = new WebSocket(relay.openaiUrl, {
+      createConnection: (options: ClientRequestArgs) =>
+        (raw = createConnection(options as NetConnectOpts)),
+    })
+    browser.on('error', () => {})
+    cleanups.push(async () => browser.terminate())
+    await new Promise((resolve) => browser.once('open', resolve))
+    raw!.resume = () => raw!
+    raw!.pause()
+    // Watch what the relay queues for the browser: it sends nothing else on this connection.
+    const send = WebSocket.prototype.send
+    let mostQueued = 0
+    vi.spyOn(WebSocket.prototype, 'send').mockImplementation(function (this: WebSocket, ...args) {
+      send.apply(this, args)
+      if (this !== browser) mostQueued = Math.max(mostQueued, this.bufferedAmount)
+    })
+    cleanups.push(async () => void vi.restoreAllMocks())
+    // One byte that is not JSON, answered with a ~250-byte error event: unbounded, those answers
+    // once grew the relay's memory by tens of megabytes.
+    const full = () => log.some((entry) => entry.type === 'closed' && entry.code === 1013)
+    for (let sent = 0; !full() && sent < GIVE_UP_AFTER / 250; sent += 500) {
+      for (let i = 0; i < 499; i++) browser.send('x')
+      await new Promise((resolve) => browser.send('x', resolve))
+    }
+    await until(full)
+    expect(log).toContainEqual({
+      type: 'closed',
+      code: 1013,
+      reason: 'relay client buffer full',
+      by: 'relay',
+    })
+    expect(mostQueued).toBeLessThan(LIMIT + 1024)
+  })
 })

@@ -1,5 +1,6 @@
 import { get } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
+import type { RelayLogEntry } from '../../../src/server'
 import {
   apiKey,
   connect,
@@ -40,13 +41,15 @@ function httpGet(url: string): Promise<string> {
 
 describe('createRelayServer key redaction', () => {
   it.each(['openai', 'gemini'] as const)(
-    'should never let the %s API key reach the browser, in text or binary frames, close reasons or HTTP responses',
+    'should never let the %s API key reach the browser, in text or binary frames, close reasons or HTTP responses, nor onLog',
     async (protocol) => {
+      const log: RelayLogEntry[] = []
       const { relay, upstream } = await setup(
         {
           allowedOrigins: ['https://ok.example'],
           perIpLimit: 1,
           authorize: (req) => req.headers['x-user'] !== 'mallory',
+          onLog: (entry) => log.push(entry),
         },
         leakKey,
       )
@@ -84,6 +87,14 @@ describe('createRelayServer key redaction', () => {
       expect(everything.filter((item) => /^HTTP(\/1\.1)? [1-5]\d\d /.test(item))).toHaveLength(7)
       for (const item of everything) expect(item).not.toContain(apiKey)
       expect(closed).toEqual({ code: 1008, reason: 'bad key [redacted]' })
+      // Logs often travel further than the server (a log service, a ticket): redacted too.
+      expect(log).toContainEqual({
+        type: 'closed',
+        code: 1008,
+        reason: 'bad key [redacted]',
+        by: 'upstream',
+      })
+      expect(JSON.stringify(log)).not.toContain(apiKey)
       // Redacted, not dropped, and the binary frame is still binary (the Gemini SDK expects it).
       expect(browser.binary).toEqual([false, true])
       expect(JSON.parse(browser.frames[1]!).error.message).toBe(

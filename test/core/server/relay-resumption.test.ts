@@ -184,6 +184,30 @@ describe('relay resumption binding (Gemini)', () => {
     ])
   })
 
+  it('should not let a key spelled twice hide a handle from the check', async () => {
+    const { mock, relay } = await setup()
+    const handle = await handleAfterTurn(relay.geminiUrl, 'alice')
+    // JSON.parse keeps the last, empty, resumption: a parser keeping the first would resume
+    // Alice's conversation for Bob. Upstream gets what the relay read: a session of Bob's own.
+    const hiding = `{"setup":{"model":"${MODEL}","sessionResumption":{"handle":"${handle}"},"sessionResumption":{}}}`
+    expect(await resume(relay.geminiUrl, 'bob', hiding)).toBe('resumed') // setupComplete
+    const fresh = { setup: { model: MODEL, sessionResumption: {} } }
+    const setups = mock.log.frames.filter((f) => f.direction === 'in' && f.kind === 'setup')
+    expect(setups.at(-1)).toMatchObject({
+      message: fresh,
+      bytes: Buffer.byteLength(JSON.stringify(fresh)),
+    })
+  })
+
+  it('should close 1008 for a handle no string can be made of, instead of ending the process', async () => {
+    const { relay } = await setup()
+    const handle = { toString: 1 } // String(handle) throws
+    expect(await resume(relay.geminiUrl, 'alice', { sessionResumption: { handle } })).toEqual({
+      code: 1008,
+      reason: 'the relay could not check this message',
+    })
+  })
+
   it('should not bind or allow resumption for a connection without an owner', async () => {
     const { relay } = await setup()
     const handle = await handleAfterTurn(relay.geminiUrl, undefined)

@@ -227,6 +227,45 @@ describe('createRelayServer', () => {
     expect(await connect(relay.geminiUrl).closed).toEqual(expected)
     await until(() => relay.connectionCount() === 0)
   })
+
+  it('should close with 1011 and free the slot when a sessionPolicy function throws', async () => {
+    let failing = true
+    const { relay, upstream } = await setup({
+      maxConnections: 1,
+      sessionPolicy: () => (failing ? thrower() : undefined),
+    })
+    expect(await connect(relay.openaiUrl).closed).toEqual({
+      code: 1011,
+      reason: 'relay could not decide the session policy',
+    })
+    await until(() => relay.connectionCount() === 0)
+    expect(upstream.connections).toHaveLength(0)
+    failing = false
+    await connect(relay.openaiUrl).opened
+  })
+
+  it.each([
+    ['throws', (): never => thrower()],
+    ['rejects', () => Promise.reject(new Error('log sink down'))],
+  ])('should keep relaying when onLog %s', async (_how, sink) => {
+    const entries: string[] = []
+    const { relay, upstream } = await setup({
+      allowedOrigins: ['https://ok.example'],
+      onLog: (entry) => {
+        entries.push(entry.type)
+        return sink()
+      },
+    })
+    expect(await connect(relay.openaiUrl, { origin: 'https://evil.example' }).refused).toBe(403)
+    const browser = connect(relay.openaiUrl)
+    await browser.opened
+    browser.socket.send(JSON.stringify({ type: 'input_audio_buffer.commit' }))
+    await until(() => upstream.connections[0]?.received.length === 1)
+    browser.socket.close()
+    await until(() => relay.connectionCount() === 0)
+    await connect(relay.openaiUrl).opened
+    expect(entries).toEqual(['refused', 'open', 'closed', 'open'])
+  })
 })
 
 function thrower(): never {

@@ -11,7 +11,8 @@ interface Seen {
   body: unknown
 }
 
-type Reply = { status: number; body: string; delayMs?: number }
+/** `bodyDelayMs`: the headers go at once, the body that much later. */
+type Reply = { status: number; body: string; delayMs?: number; bodyDelayMs?: number }
 
 /** A local HTTP server that answers like the real token endpoints. */
 let server: Server
@@ -44,7 +45,8 @@ beforeAll(async () => {
       nextReply = undefined
       setTimeout(() => {
         res.writeHead(reply.status, { 'content-type': 'application/json' })
-        res.end(reply.body)
+        res.flushHeaders()
+        setTimeout(() => res.end(reply.body), reply.bodyDelayMs ?? 0)
       }, reply.delayMs ?? 0)
     })
   })
@@ -138,6 +140,21 @@ describe('mintOpenAIClientSecret', () => {
   it('should time out with a retriable timeout error', async () => {
     nextReply = { status: 200, body: JSON.stringify(openaiOk), delayMs: 500 }
     await expectError(mintOpenAIClientSecret({ apiKey: 'sk-x', baseUrl, timeoutMs: 20 }), 'timeout')
+  })
+
+  it('should time out with the typed error while the body is still arriving', async () => {
+    nextReply = { status: 200, body: JSON.stringify(openaiOk), bodyDelayMs: 500 }
+    await expectError(mintOpenAIClientSecret({ apiKey: 'sk-x', baseUrl, timeoutMs: 50 }), 'timeout')
+  })
+
+  it('should type a body of JSON null, on an error status or a success', async () => {
+    nextReply = { status: 502, body: 'null' }
+    const error = await mintOpenAIClientSecret({ apiKey: 'sk-x', baseUrl }).catch((e: unknown) => e)
+    expect(isRealtimeError(error, 'server_error') && error.providerCode).toBe(502)
+    nextReply = { status: 200, body: 'null' }
+    await expectError(mintOpenAIClientSecret({ apiKey: 'sk-x', baseUrl }), 'protocol_error')
+    nextReply = { status: 401, body: '"denied"' }
+    await expectError(mintGeminiToken({ apiKey: 'sk-x', baseUrl }), 'auth_failed', 401)
   })
 
   it('should report an unreachable host as connection_failed and an abort as cancelled', async () => {
