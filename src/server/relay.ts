@@ -139,6 +139,11 @@ export async function createRelayServer(options: RelayServerOptions): Promise<Re
       } catch {
         return fail('sessionPolicy threw', 'relay could not decide the session policy')
       }
+      // A promise (an async function, from JavaScript) has no locks: treating it as a policy
+      // would let every field through, so the connection is refused instead.
+      if (typeof (policy as { then?: unknown } | undefined)?.then === 'function') {
+        return fail('sessionPolicy returned a promise', 'relay could not decide the session policy')
+      }
       const settings: UpstreamSettings = {
         upstream: options.upstream,
         apiKey,

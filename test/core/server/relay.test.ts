@@ -244,6 +244,19 @@ describe('createRelayServer', () => {
     await connect(relay.openaiUrl).opened
   })
 
+  it('should refuse with 1011 when a sessionPolicy function returns a promise (no locks in it)', async () => {
+    // What an async policy function written in JavaScript hands back.
+    const asyncPolicy = (() =>
+      Promise.resolve({ locked: ['instructions'] })) as unknown as () => undefined
+    const { relay, upstream } = await setup({ sessionPolicy: asyncPolicy })
+    expect(await connect(relay.openaiUrl).closed).toEqual({
+      code: 1011,
+      reason: 'relay could not decide the session policy',
+    })
+    await until(() => relay.connectionCount() === 0)
+    expect(upstream.connections).toHaveLength(0)
+  })
+
   it.each([
     ['throws', (): never => thrower()],
     ['rejects', () => Promise.reject(new Error('log sink down'))],
