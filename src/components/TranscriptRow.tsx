@@ -27,6 +27,8 @@ export const TranscriptRow = memo(function TranscriptRow(props: {
 function Message({ item, labels }: { item: MessageItem; labels: TranscriptLabels }) {
   const user = item.role === 'user'
   const partial = item.status === 'inProgress'
+  // Speech that was never transcribed (no input transcription configured): nothing to show.
+  if (user && !partial && item.text === '') return null
   return (
     <div
       data-role={item.role}

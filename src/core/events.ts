@@ -86,6 +86,14 @@ export interface ItemAddedEvent extends Base {
   /** Text content known when the item was added (a typed user message, a seeded item). */
   text?: string
   /**
+   * Gemini: the user's words were transcribed after the answer to them had begun (transcriptions
+   * are not ordered relative to the model's output); the item belongs before that answer's item.
+   */
+  beforeItemId?: string
+  /** A `function_call` item's call id and function name (OpenAI sends them with the item). */
+  callId?: string
+  name?: string
+  /**
    * The item re-creates earlier conversation on a new connection (an OpenAI reconnect seeds the
    * history as text). It is not new conversation: the transcript already holds it.
    */

@@ -1,12 +1,17 @@
 import type { RealtimeError } from './errors'
 import type { Role, SeedItem, ServerEvent } from './events'
 import type { ConnectionStatusEvent, PlaybackInterruptedEvent } from './runner/options'
+import { ensureMessage, ensureToolCall, interruptAssistant, mapItems } from './transcript-items'
 
 /**
  * The conversation as a UI shows it, built by a pure reducer from unified server events and the
  * runner's tool lifecycle events. Deltas accumulate per item (so interleaved user and assistant
  * transcripts never mix), items keep the order in which the conversation created them, and
  * every update returns new objects for what changed only, so `===` tells a renderer what to redraw.
+ *
+ * A user item that never gets a transcript (OpenAI without input transcription) is completed,
+ * empty, when a response ends: the model has answered it, so nothing is still being said. A
+ * transcript that arrives later still fills it in; a renderer may skip it while it is empty.
  */
 
 export type MessageStatus = 'inProgress' | 'completed' | 'interrupted'
@@ -87,16 +92,21 @@ export function reduceTranscript(state: TranscriptState, event: TranscriptEvent)
       // History re-created on a new connection is already in the transcript.
       if (event.seeded === true) return state
       if (event.kind === 'message') {
-        const role = event.role ?? 'assistant'
-        // A typed or seeded message arrives whole; a spoken one fills in from its transcript.
-        const whole = event.text !== undefined && role !== 'assistant'
-        return ensureMessage(state, event.itemId, role, undefined, (item) => ({
-          ...item,
-          text: event.text ?? item.text,
-          status: whole ? 'completed' : item.status,
-        }))
+        // A typed, seeded or injected message arrives whole; a spoken one (and a response's
+        // answer) fills in from its transcript or text.
+        const text = event.text
+        return ensureMessage(
+          state,
+          event.itemId,
+          event.role ?? 'assistant',
+          undefined,
+          (item) => (text === undefined ? item : { ...item, text, status: 'completed' }),
+          event.beforeItemId,
+        )
       }
-      return state
+      // Named from the start, so a call its response cut off still shows what it was.
+      if (event.kind !== 'function_call' || event.callId === undefined) return state
+      return ensureToolCall(state, event.callId, event.name ?? '', undefined, (item) => item)
     case 'input.committed':
       return ensureMessage(state, event.itemId, 'user', undefined, (item) => item)
     case 'inputTranscript.delta':
@@ -136,15 +146,26 @@ export function reduceTranscript(state: TranscriptState, event: TranscriptEvent)
       // A response that did not complete (cancelled by a barge-in, cut at the token limit,
       // failed) leaves its answer interrupted, also when the provider already closed the item
       // with the partial transcript (OpenAI sends `transcript.done` before `response.done`).
+      // Its calls still pending (one cut off before its first argument has no response id yet)
+      // will never run. An empty user item is done (see above).
       const completed = event.status === 'completed'
-      return mapItems(state, (item) =>
-        item.kind === 'message' &&
-        item.role === 'assistant' &&
-        item.responseId === event.responseId &&
-        (item.status === 'inProgress' || (!completed && item.status === 'completed'))
+      const ours = (item: ConversationItem) =>
+        (item.responseId ?? event.responseId) === event.responseId
+      return mapItems(state, (item) => {
+        if (item.kind === 'toolCall')
+          return !completed && item.status === 'pending' && ours(item)
+            ? { ...item, status: 'cancelled' }
+            : item
+        if (item.role === 'user')
+          return item.status === 'inProgress' && item.text === ''
+            ? { ...item, status: 'completed' }
+            : item
+        return item.role === 'assistant' &&
+          item.responseId === event.responseId &&
+          (item.status === 'inProgress' || (!completed && item.status === 'completed'))
           ? { ...item, status: completed ? 'completed' : 'interrupted' }
-          : item,
-      )
+          : item
+      })
     }
     case 'interrupted':
       return mapItems(state, (item) =>
@@ -237,90 +258,4 @@ export function transcriptToSeedItems(state: TranscriptState): SeedItem[] {
     seeds.push({ role: item.role, text: item.text })
   }
   return seeds
-}
-
-function indexOf(state: TranscriptState, kind: ConversationItem['kind'], id: string): number {
-  // Recent items change most: search from the end.
-  for (let index = state.items.length - 1; index >= 0; index -= 1) {
-    const item = state.items[index]
-    if (item?.id === id && item.kind === kind) return index
-  }
-  return -1
-}
-
-function replaceAt(state: TranscriptState, index: number, item: ConversationItem): TranscriptState {
-  if (state.items[index] === item) return state
-  const items = state.items.slice()
-  items[index] = item
-  return { items }
-}
-
-function ensureMessage(
-  state: TranscriptState,
-  id: string,
-  role: Role,
-  responseId: string | undefined,
-  update: (item: MessageItem) => MessageItem,
-): TranscriptState {
-  const index = indexOf(state, 'message', id)
-  if (index >= 0) {
-    const existing = state.items[index] as MessageItem
-    // An item announced before its response was known (`item.added` carries no response id)
-    // learns it from the first event that has it, so the response's end reaches it.
-    const known =
-      responseId === undefined || existing.responseId !== undefined
-        ? existing
-        : { ...existing, responseId }
-    return replaceAt(state, index, update(known))
-  }
-  const created: MessageItem = { kind: 'message', id, role, text: '', status: 'inProgress' }
-  if (responseId !== undefined) created.responseId = responseId
-  return { items: [...state.items, update(created)] }
-}
-
-function ensureToolCall(
-  state: TranscriptState,
-  callId: string,
-  name: string,
-  responseId: string | undefined,
-  update: (item: ToolCallItem) => ToolCallItem,
-): TranscriptState {
-  const index = indexOf(state, 'toolCall', callId)
-  if (index >= 0) return replaceAt(state, index, update(state.items[index] as ToolCallItem))
-  const created: ToolCallItem = {
-    kind: 'toolCall',
-    id: callId,
-    name,
-    arguments: '',
-    status: 'pending',
-  }
-  if (responseId !== undefined) created.responseId = responseId
-  return { items: [...state.items, update(created)] }
-}
-
-function interruptAssistant(
-  state: TranscriptState,
-  matches: (item: MessageItem) => boolean,
-): TranscriptState {
-  return mapItems(state, (item) =>
-    item.kind === 'message' &&
-    item.role === 'assistant' &&
-    item.status !== 'interrupted' &&
-    matches(item)
-      ? { ...item, status: 'interrupted' }
-      : item,
-  )
-}
-
-function mapItems(
-  state: TranscriptState,
-  update: (item: ConversationItem) => ConversationItem,
-): TranscriptState {
-  let changed = false
-  const items = state.items.map((item) => {
-    const next = update(item)
-    if (next !== item) changed = true
-    return next
-  })
-  return changed ? { items } : state
 }

@@ -132,6 +132,7 @@ describe('reduceTranscript', () => {
       name: 'get_weather',
       arguments: '{"city":"Oslo"}',
       status: 'running',
+      responseId: 'r1',
     })
     const finished = reduce(
       [
@@ -296,5 +297,72 @@ describe('reduceTranscript: answers cut off', () => {
       { type: 'response.done', responseId: 'r2', status: 'cancelled' },
     ]).items
     expect(items).toMatchObject([{ id: 'a1', status: 'completed' }])
+  })
+})
+
+describe('reduceTranscript: items that used to stay open or out of place', () => {
+  it('should put a user item that opens late before the answer it belongs to (Gemini)', () => {
+    const state = reduce([
+      { type: 'response.started', responseId: 'r1' },
+      { type: 'item.added', itemId: 'a1', kind: 'message', role: 'assistant' },
+      { type: 'item.added', itemId: 'u1', kind: 'message', role: 'user', beforeItemId: 'a1' },
+      // An unknown anchor (already deleted, say) leaves the item last.
+      { type: 'item.added', itemId: 'u2', kind: 'message', role: 'user', beforeItemId: 'gone' },
+    ])
+    expect(state.items.map((item) => item.id)).toEqual(['u1', 'a1', 'u2'])
+  })
+
+  it('should complete an injected assistant message that arrives whole', () => {
+    const state = reduce([
+      { type: 'item.added', itemId: 'a1', kind: 'message', role: 'assistant', text: 'Welcome!' },
+    ])
+    expect(state.items[0]).toMatchObject({ text: 'Welcome!', status: 'completed' })
+  })
+
+  it('should complete an untranscribed user item when its response ends, and fill it in late', () => {
+    const answered = reduce([
+      { type: 'input.committed', itemId: 'u1' },
+      { type: 'item.added', itemId: 'u1', kind: 'message', role: 'user' },
+      { type: 'response.started', responseId: 'r1' },
+      { type: 'transcript.done', responseId: 'r1', itemId: 'a1', transcript: 'Hi.' },
+      { type: 'response.done', responseId: 'r1', status: 'completed' },
+    ])
+    expect(answered.items[0]).toMatchObject({ role: 'user', text: '', status: 'completed' })
+    const late = reduce(
+      [{ type: 'inputTranscript.done', itemId: 'u1', transcript: 'Hello' }],
+      answered,
+    )
+    expect(late.items[0]).toMatchObject({ text: 'Hello', status: 'completed' })
+  })
+
+  it('should name a call from its item and cancel it when its response is cut off', () => {
+    const state = reduce([
+      { type: 'response.started', responseId: 'r1' },
+      {
+        type: 'item.added',
+        itemId: 'i1',
+        kind: 'function_call',
+        callId: 'c1',
+        name: 'get_weather',
+      },
+      { type: 'tool.argumentsDelta', responseId: 'r1', itemId: 'i1', callId: 'c1', delta: '{"ci' },
+    ])
+    expect(state.items).toMatchObject([{ id: 'c1', name: 'get_weather', status: 'pending' }])
+    const cut = reduce([{ type: 'response.done', responseId: 'r1', status: 'cancelled' }], state)
+    expect(cut.items[0]).toMatchObject({ status: 'cancelled', arguments: '{"ci' })
+    // A completed response's calls go on to run; another response's end leaves them alone.
+    for (const [responseId, status] of [
+      ['r1', 'completed'],
+      ['r2', 'cancelled'],
+    ] as const) {
+      const other = reduce([{ type: 'response.done', responseId, status }], state)
+      expect(other.items[0]).toMatchObject({ status: 'pending' })
+    }
+    // Cut off before its first argument: its response was never named, the cut one is its own.
+    const early = reduce([
+      { type: 'item.added', itemId: 'i2', kind: 'function_call', callId: 'c2', name: 'f' },
+      { type: 'response.done', responseId: 'r2', status: 'cancelled' },
+    ])
+    expect(early.items[0]).toMatchObject({ name: 'f', status: 'cancelled' })
   })
 })

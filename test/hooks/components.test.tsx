@@ -151,6 +151,24 @@ describe.each(reactModes)('components (%s)', (_mode, strict) => {
     expect(log.getAttribute('aria-busy')).toBe('false')
   })
 
+  it('Transcript should not show an empty bubble for speech that was never transcribed', async () => {
+    const { session, server } = withSession(strict, <Transcript />)
+    const log = screen.getByRole('log')
+    await act(() => session().connect())
+    // OpenAI without input transcription: the user's audio item never gets text.
+    await act(async () => {
+      server().emit(
+        { type: 'input.committed', itemId: 'u1' },
+        serverEvents.responseStarted('r1'),
+        serverEvents.transcriptDelta('Hello!', 'a1', 'r1'),
+        { type: 'response.done', responseId: 'r1', status: 'completed' },
+      )
+    })
+    expect(log.querySelector('[data-role="user"]')).toBeNull()
+    expect(log.querySelector('[data-role="assistant"]')?.textContent).toContain('Hello!')
+    expect(log.getAttribute('aria-busy')).toBe('false')
+  })
+
   it('Transcript should follow new text until the user scrolls up, then offer to jump back', async () => {
     const { session, server } = withSession(strict, <Transcript />)
     const log = screen.getByRole('log')

@@ -8,6 +8,8 @@ interface ResponseState {
   responseId: string
   itemId: string
   itemAnnounced: boolean
+  /** The turn's first transcript item (answer or tool call): a late user item goes before it. */
+  firstItemId?: string
   text: string
   transcript: string
   audio: boolean
@@ -34,9 +36,12 @@ interface InputState {
  * - `turnComplete` → `response.done` (a turn with no content still gets a started/done pair, so
  *   the runner sees every turn end), with the `usageMetadata` of the same frame.
  * - User transcription streams into one user item per turn, closed by `inputTranscript.done` at
- *   `turnComplete` (transcriptions are not ordered relative to the model's output), but not at
- *   the `turnComplete` of an interrupted turn: the barge-in speech that interrupted it goes on
- *   past that turn's end, so it stays one item, closed at the next uninterrupted `turnComplete`.
+ *   `turnComplete` (transcriptions are not ordered relative to the model's output). A user item
+ *   that opens once the turn's answer has begun says so (`beforeItemId`), so the transcript puts
+ *   the words before their answer. A barge-in (`interrupted`, or the user starting to speak while
+ *   the model answers) closes the open item: the new speech is a new message. That one stays open
+ *   across the interrupted turn's `turnComplete` (the user is still speaking), closed at the next
+ *   uninterrupted one.
  * - Every function call of a `toolCall` becomes its own `tool.call` (the crate kept only the
  *   first, defect 8.5); a call without an id gets a synthetic one, reported by `isSyntheticCallId`
  *   so the reply can omit it again.
@@ -69,7 +74,10 @@ export class GeminiTurnTracker {
 
   apply(message: GeminiServerMessage): ServerEvent[] {
     const events: ServerEvent[] = []
-    if (message.voiceActivity === 'start') events.push({ type: 'speech.started' })
+    if (message.voiceActivity === 'start') {
+      events.push({ type: 'speech.started' })
+      if (this.#response !== undefined) this.#closeInput(events)
+    }
     if (message.voiceActivity === 'end') events.push({ type: 'speech.stopped' })
     let usage = message.usage
     if (message.serverContent !== undefined) {
@@ -83,6 +91,7 @@ export class GeminiTurnTracker {
         callId = `${this.#prefix}-call-${++this.#calls}`
         this.#syntheticCallIds.add(callId)
       }
+      response.firstItemId ??= callId
       events.push({
         type: 'tool.call',
         callId,
@@ -129,14 +138,23 @@ export class GeminiTurnTracker {
 
   /** Returns whether `usage` went into a `response.done`. */
   #content(content: GeminiServerContent, usage: Usage | undefined, events: ServerEvent[]): boolean {
+    // First, so barge-in speech in the same message already starts the new user item.
+    if (content.interrupted) {
+      if (this.#response !== undefined) this.#response.interrupted = true
+      events.push({ type: 'interrupted', ...optional('responseId', this.#response?.responseId) })
+      this.#closeInput(events)
+    }
     if (content.inputTranscription !== undefined && content.inputTranscription !== '') {
       if (this.#input === undefined) {
         this.#input = { itemId: `${this.#prefix}-in-${++this.#inputs}`, transcript: '' }
+        const answer =
+          this.#response?.interrupted === false ? this.#response.firstItemId : undefined
         events.push({
           type: 'item.added',
           itemId: this.#input.itemId,
           kind: 'message',
           role: 'user',
+          ...optional('beforeItemId', answer),
         })
       }
       this.#input.transcript += content.inputTranscription
@@ -187,10 +205,6 @@ export class GeminiTurnTracker {
         delta: content.outputTranscription,
       })
     }
-    if (content.interrupted) {
-      if (this.#response !== undefined) this.#response.interrupted = true
-      events.push({ type: 'interrupted', ...optional('responseId', this.#response?.responseId) })
-    }
     if (content.generationComplete && this.#response !== undefined) {
       this.#finishStreams(this.#response, events)
     }
@@ -222,16 +236,16 @@ export class GeminiTurnTracker {
     })
     // The user is still speaking when a barge-in ends the turn: splitting the item here would
     // make one utterance two user messages.
-    if (this.#input !== undefined && !response.interrupted) {
-      events.push({
-        type: 'inputTranscript.done',
-        itemId: this.#input.itemId,
-        transcript: this.#input.transcript,
-      })
-      this.#input = undefined
-    }
+    if (!response.interrupted) this.#closeInput(events)
     this.#response = undefined
     return true
+  }
+
+  #closeInput(events: ServerEvent[]): void {
+    if (this.#input === undefined) return
+    const { itemId, transcript } = this.#input
+    events.push({ type: 'inputTranscript.done', itemId, transcript })
+    this.#input = undefined
   }
 
   #ensureResponse(events: ServerEvent[]): ResponseState {
@@ -255,6 +269,7 @@ export class GeminiTurnTracker {
   #announceItem(response: ResponseState, events: ServerEvent[]): void {
     if (response.itemAnnounced) return
     response.itemAnnounced = true
+    response.firstItemId ??= response.itemId
     events.push({ type: 'item.added', itemId: response.itemId, kind: 'message', role: 'assistant' })
   }
 

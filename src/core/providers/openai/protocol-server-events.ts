@@ -47,6 +47,8 @@ export function itemAdded(r: WireReader, base: Base): ServerEvent {
     kind: (ITEM_KINDS.has(itemType) ? itemType : 'other') as ItemKind,
     ...optional('role', role !== undefined && ROLES.has(role) ? (role as Role) : undefined),
     ...optional('text', text === '' ? undefined : text),
+    ...optional('callId', item.optionalString('call_id')),
+    ...optional('name', item.optionalString('name')),
   }
 }
 

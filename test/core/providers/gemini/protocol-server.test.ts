@@ -146,10 +146,11 @@ describe('Gemini server messages → unified events', () => {
   })
 
   it('should keep barge-in speech that runs past an interrupted turn in one user item', () => {
+    // Server VAD reports the barge-in before its words are transcribed.
     const events = run(
       audio([1, 0]),
-      { serverContent: { inputTranscription: { text: 'Wait,' } } },
       { serverContent: { interrupted: true } },
+      { serverContent: { inputTranscription: { text: 'Wait,' } } },
       { serverContent: { turnComplete: true } },
       { serverContent: { inputTranscription: { text: ' stop please' } } },
       { serverContent: { outputTranscription: { text: 'OK.' } } },

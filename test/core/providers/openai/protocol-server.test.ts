@@ -84,7 +84,14 @@ describe('parseOpenAIServerFrame: GA events', () => {
         event_id: 'e1',
         item: { id: 'i2', type: 'function_call', name: 'f', call_id: 'c', arguments: '' },
       },
-      { type: 'item.added', eventId: 'e1', itemId: 'i2', kind: 'function_call' },
+      {
+        type: 'item.added',
+        eventId: 'e1',
+        itemId: 'i2',
+        kind: 'function_call',
+        callId: 'c',
+        name: 'f',
+      },
     ],
     [
       { type: 'conversation.item.added', event_id: 'e1', item: { id: 'i3', type: 'mcp_call' } },
