@@ -36,6 +36,7 @@ export function App() {
           <label>
             Provider{' '}
             <select
+              className="demo-control"
               value={provider}
               onChange={(event) => setProvider(event.target.value as DemoProvider)}
             >
@@ -97,7 +98,7 @@ function Session({ config, provider, onTheme }: SessionProps) {
     <RealtimeProvider session={session}>
       <DemoTools onTheme={onTheme} />
       <VoiceAgent title={`Voice agent — ${personas[persona]!.name}`}>
-        <button type="button" onClick={() => void switchPersona()}>
+        <button type="button" className="demo-control" onClick={() => void switchPersona()}>
           Switch persona
         </button>
         <TextInput send={session.sendText} disabled={session.status !== 'connected'} />
@@ -142,13 +143,14 @@ function TextInput({ send, disabled }: { send: (text: string) => void; disabled:
       }}
     >
       <input
+        className="demo-control"
         aria-label="Message"
         placeholder="Type a message"
         value={text}
         disabled={disabled}
         onChange={(event) => setText(event.target.value)}
       />
-      <button type="submit" disabled={disabled}>
+      <button type="submit" className="demo-control" disabled={disabled}>
         Send
       </button>
     </form>

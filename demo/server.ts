@@ -109,7 +109,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const vite: ViteDevServer = await createViteServer({
     configFile: fileURLToPath(new URL('./vite.config.ts', import.meta.url)),
     root: fileURLToPath(new URL('.', import.meta.url)),
-    server: { middlewareMode: true, hmr: { server: http } },
+    server: { middlewareMode: true, ws: { server: http } },
     appType: 'spa',
     logLevel: 'warn',
   })

@@ -15,7 +15,8 @@ export const getWeather = defineTool({
     return {
       city,
       conditions: conditions[seed % conditions.length],
-      temperatureC: 8 + (seed % 17),
+      // A unit in the value, not the key: the mock reads results aloud as "key value".
+      temperature: `${8 + (seed % 17)} °C`,
     }
   },
 })
