@@ -29,6 +29,17 @@ function Message({ item, labels }: { item: MessageItem; labels: TranscriptLabels
   const partial = item.status === 'inProgress'
   // Speech that was never transcribed (no input transcription configured): nothing to show.
   if (user && !partial && item.text === '') return null
+  if (item.bridge === true) {
+    // The app's instruction to the model after a context change: a note, not the user's words.
+    return (
+      <div
+        data-role="bridge"
+        style={{ alignSelf: 'center', color: colors.muted, fontSize: '0.8em', fontStyle: 'italic' }}
+      >
+        {item.text}
+      </div>
+    )
+  }
   return (
     <div
       data-role={item.role}

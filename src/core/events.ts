@@ -98,6 +98,11 @@ export interface ItemAddedEvent extends Base {
    * history as text). It is not new conversation: the transcript already holds it.
    */
   seeded?: boolean
+  /**
+   * Set by the runner, not the provider: this user message is the bridge message the runner
+   * sent after a context change (an instruction to the model, not the user's words).
+   */
+  bridge?: boolean
 }
 export interface ItemTruncatedEvent extends Base {
   type: 'item.truncated'

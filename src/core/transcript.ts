@@ -24,6 +24,12 @@ export interface MessageItem {
   text: string
   status: MessageStatus
   responseId?: string
+  /**
+   * The bridge message the runner sent after a context change (`updateSession(…, {
+   * bridgeMessage })`, a handoff): an instruction to the model in the user's role, not the
+   * user's words. `<Transcript>` shows it as a note, not as a user message.
+   */
+  bridge?: true
 }
 
 export type ToolCallStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled'
@@ -95,12 +101,13 @@ export function reduceTranscript(state: TranscriptState, event: TranscriptEvent)
         // A typed, seeded or injected message arrives whole; a spoken one (and a response's
         // answer) fills in from its transcript or text.
         const text = event.text
+        const bridge = event.bridge === true ? { bridge: true as const } : {}
         return ensureMessage(
           state,
           event.itemId,
           event.role ?? 'assistant',
           undefined,
-          (item) => (text === undefined ? item : { ...item, text, status: 'completed' }),
+          (item) => (text === undefined ? item : { ...item, text, status: 'completed', ...bridge }),
           event.beforeItemId,
         )
       }

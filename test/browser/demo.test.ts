@@ -94,10 +94,16 @@ it('should switch persona on Gemini through a session resumption', async () => {
       .toMatch(/^Pirate: (resuming|queued)/)
     // The bridge message goes out on the resumed connection only, so seeing it in the transcript
     // proves the resumption finished (the status alone may never have left "connected" in a
-    // frame the page rendered).
+    // frame the page rendered). It shows as a note: an instruction to the model, not the user's
+    // words, so no "You" bubble carries it.
     await expect
-      .poll(() => page.locator('[role="log"]').innerText(), { timeout: 30_000 })
-      .toContain('You are now the Pirate.')
+      .poll(() => page.locator('[role="log"] [data-role="bridge"]').allInnerTexts(), {
+        timeout: 30_000,
+      })
+      .toContainEqual(expect.stringContaining('You are now the Pirate.'))
+    expect(
+      await page.locator('[role="log"] [data-role="user"]').allInnerTexts(),
+    ).not.toContainEqual(expect.stringContaining('You are now the Pirate.'))
     await expect
       .poll(() => page.locator('.adk-connection-status').getAttribute('data-state'), {
         timeout: 30_000,

@@ -169,6 +169,32 @@ describe.each(reactModes)('components (%s)', (_mode, strict) => {
     expect(log.getAttribute('aria-busy')).toBe('false')
   })
 
+  it('Transcript should not show a bridge message as the words of the user', async () => {
+    const { session, server } = withSession(strict, <Transcript />)
+    const log = screen.getByRole('log')
+    await act(() => session().connect())
+    await act(() =>
+      session().updateSession({ instruction: 'Pirate.' }, { bridgeMessage: 'Greet as a pirate.' }),
+    )
+    await act(async () => {
+      server().emit(
+        {
+          type: 'item.added',
+          itemId: 'u1',
+          kind: 'message',
+          role: 'user',
+          text: 'Greet as a pirate.',
+        },
+        serverEvents.responseStarted('r1'),
+        serverEvents.transcriptDelta('Ahoy!', 'a1', 'r1'),
+        { type: 'response.done', responseId: 'r1', status: 'completed' },
+      )
+    })
+    expect(log.querySelector('[data-role="user"]')).toBeNull()
+    expect(log.querySelector('[data-role="bridge"]')?.textContent).toBe('Greet as a pirate.')
+    expect(log.querySelector('[data-role="assistant"]')?.textContent).toContain('Ahoy!')
+  })
+
   it('Transcript should follow new text until the user scrolls up, then offer to jump back', async () => {
     const { session, server } = withSession(strict, <Transcript />)
     const log = screen.getByRole('log')

@@ -15,6 +15,8 @@ export interface ContextMutationHost {
   /** Feed the state machine (through the mailbox). */
   machine(event: RunnerMachineEvent): void
   emitError(error: RealtimeError): void
+  /** A bridge message is about to go out (so its echo can be told from the user's words). */
+  bridgeSent(message: string): void
 }
 
 /**
@@ -111,6 +113,7 @@ export class ContextMutation {
     if (message === undefined || !session || this.#host.status() !== 'idle') return
     if (this.#host.settings.liveIsStale && options.evenIfStale !== true) return
     this.#bridge = undefined
+    this.#host.bridgeSent(message)
     try {
       session.sendText(message)
       // The model answers it: a resumption must wait for that answer.

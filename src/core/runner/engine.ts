@@ -99,6 +99,8 @@ export class RunnerEngine<TContext = unknown> {
   #connection: ConnectionStatus = 'idle'
   #connecting: Promise<void> | undefined
   #closeCount = 0
+  /** The last bridge message sent, until its conversation item is seen. */
+  #bridgeSent: string | undefined
   readonly #listenToPlayback: () => (() => void) | undefined
   #stopListeningToPlayback: (() => void) | undefined
   #transcript = emptyTranscript
@@ -173,6 +175,9 @@ export class RunnerEngine<TContext = unknown> {
       now: () => this.#scheduler.now(),
       machine: (event) => this.#mailbox.post({ kind: 'machine', event }),
       emitError: (error) => this.#emitError(error),
+      bridgeSent: (message) => {
+        this.#bridgeSent = message
+      },
     })
     const executor = new ToolExecutor({
       maxConcurrentTools: Math.max(1, options.maxConcurrentTools ?? 4),
@@ -268,6 +273,7 @@ export class RunnerEngine<TContext = unknown> {
     const session = this.slot.detach()
     this.outgoing.discard()
     this.#mutation.discardBridge()
+    this.#bridgeSent = undefined
     this.#playback.stop(true)
     this.#stopListeningToPlayback?.()
     this.#stopListeningToPlayback = undefined
@@ -412,7 +418,8 @@ export class RunnerEngine<TContext = unknown> {
     }
   }
 
-  #onServerEvent(event: ServerEvent): void {
+  #onServerEvent(received: ServerEvent): void {
+    const event = this.#markBridge(received)
     this.#bargeIn.observe(event)
     // The state changes before the event is dispatched, as in the crate.
     const now = this.#scheduler.now()
@@ -445,6 +452,15 @@ export class RunnerEngine<TContext = unknown> {
     ) {
       this.interrupt(true)
     }
+  }
+
+  /** The user item a bridge message created is marked, so a transcript can leave it out. */
+  #markBridge(event: ServerEvent): ServerEvent {
+    const bridge = this.#bridgeSent
+    if (bridge === undefined || event.type !== 'item.added') return event
+    if (event.role !== 'user' || event.text !== bridge) return event
+    this.#bridgeSent = undefined
+    return { ...event, bridge: true }
   }
 
   #onUnexpectedClose(reason: DisconnectReason): void {

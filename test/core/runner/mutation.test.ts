@@ -123,6 +123,36 @@ describe('RealtimeRunner context mutation: applied in place (OpenAI-like)', () =
     await runner.close()
   })
 
+  it('should mark the conversation item its bridge message creates, and only that one', async () => {
+    const { runner, session } = createHarness({ preset: 'openai' })
+    await runner.connect()
+    await runner.updateSession(
+      { instruction: 'Be a pirate.' },
+      { bridgeMessage: 'Greet as a pirate.' },
+    )
+    expect(session().callsOf('sendText')).toEqual([
+      { method: 'sendText', text: 'Greet as a pirate.' },
+    ])
+    // OpenAI echoes every user item; the user may also type the very same words later.
+    const echo = (itemId: string) =>
+      ({
+        type: 'item.added',
+        itemId,
+        kind: 'message',
+        role: 'user',
+        text: 'Greet as a pirate.',
+      }) as const
+    session().emit(echo('item_bridge'), serverEvents.responseStarted(), serverEvents.responseDone())
+    runner.sendText('Greet as a pirate.')
+    session().emit(echo('item_typed'))
+    expect(runner.getState().items).toMatchObject([
+      { id: 'item_bridge', role: 'user', bridge: true },
+      { id: 'item_typed', role: 'user', text: 'Greet as a pirate.' },
+    ])
+    expect(runner.getState().items[1]).not.toHaveProperty('bridge')
+    await runner.close()
+  })
+
   it('should intercept session.update sent as a client event', async () => {
     const { runner, session } = createHarness({ preset: 'openai' })
     await runner.connect()
