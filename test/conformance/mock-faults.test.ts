@@ -418,14 +418,19 @@ describe('fault: go-away now', () => {
 })
 
 describe('fault: slow pings', () => {
-  it('answers pings only after the delay: later frames overtake the pong', async () => {
+  /** An OpenAI client of a mock that holds every pong back 20 s (simulated). */
+  async function slowPingClient() {
     const clock = new ManualClock()
     server = await createMockRealtimeServer({
       clock,
       pingIntervalMs: 0,
       faults: [{ type: 'slowPings', delayMs: 20_000 }],
     })
-    const client = await openaiSession(server.openaiUrl)
+    return { clock, client: await openaiSession(server.openaiUrl) }
+  }
+
+  it('answers pings only after the delay: later frames overtake the pong', async () => {
+    const { clock, client } = await slowPingClient()
     const pongs: string[] = []
     client.ws.on('pong', (data: Buffer) => pongs.push(data.toString()))
     client.ws.ping(Buffer.from('are you there'))
@@ -440,13 +445,7 @@ describe('fault: slow pings', () => {
   })
 
   it('a pong still held back when the connection closes leaves no timer behind', async () => {
-    const clock = new ManualClock()
-    server = await createMockRealtimeServer({
-      clock,
-      pingIntervalMs: 0,
-      faults: [{ type: 'slowPings', delayMs: 20_000 }],
-    })
-    const client = await openaiSession(server.openaiUrl)
+    const { clock, client } = await slowPingClient()
     client.ws.ping()
     client.send({ type: 'input_audio_buffer.clear' })
     await client.messages.next((message) => message.type === 'input_audio_buffer.cleared')

@@ -96,13 +96,19 @@ describe('MicrophoneCapture lifecycle (fake Web Audio)', () => {
       mediaDevices: devices,
     })
 
-  it('should release the stream of a start that stop() overtook during the prompt', async () => {
+  /** start(), stop() and start() again while the first permission prompt is still open. */
+  async function restartDuringPrompt() {
     const media = fakeMicrophones()
     const mic = capture(media.devices)
     const first = mic.start()
     await mic.stop()
     const second = mic.start()
     await flush()
+    return { media, mic, first, second }
+  }
+
+  it('should release the stream of a start that stop() overtook during the prompt', async () => {
+    const { media, mic, first, second } = await restartDuringPrompt()
     // One prompt answered: both pending requests resolve together.
     media.requests[0]!.grant()
     media.requests[1]!.grant()
@@ -137,12 +143,7 @@ describe('MicrophoneCapture lifecycle (fake Web Audio)', () => {
   })
 
   it('should not let an overtaken start that fails release the new one', async () => {
-    const media = fakeMicrophones()
-    const mic = capture(media.devices)
-    const first = mic.start()
-    await mic.stop()
-    const second = mic.start()
-    await flush()
+    const { media, mic, first, second } = await restartDuringPrompt()
     media.requests[0]!.refuse('NotReadableError')
     media.requests[1]!.grant()
     await expect(first).resolves.toBeUndefined()

@@ -6,8 +6,12 @@ import type { WebSocket } from 'ws'
 import { isRealtimeError } from '../../../src/core/errors'
 import { isNodeRuntime } from '../../../src/core/transport/default-factory'
 import { openWebSocketTransport } from '../../../src/core/transport/open-websocket'
-import type { TransportEvent } from '../../../src/core/transport/websocket-transport'
+import type {
+  TransportEvent,
+  WebSocketTransport,
+} from '../../../src/core/transport/websocket-transport'
 import { fakeFactory } from './fake-socket'
+import type { FakeSocket } from './fake-socket'
 
 interface Server {
   url: string
@@ -54,6 +58,16 @@ async function startServer(): Promise<Server> {
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()))
 })
+
+/** A transport opened over a fake socket, and that socket. */
+async function openOverFake(): Promise<{ socket: FakeSocket; transport: WebSocketTransport }> {
+  const { factory, sockets } = fakeFactory()
+  const opening = openWebSocketTransport({ url: 'ws://x', webSocketFactory: factory })
+  await Promise.resolve()
+  const socket = sockets[0]!
+  socket.open()
+  return { socket, transport: await opening }
+}
 
 function collect(events: TransportEvent[]): (event: TransportEvent) => void {
   return (event) => events.push(event)
@@ -237,16 +251,12 @@ describe('openWebSocketTransport with an injected factory', () => {
   })
 
   it('should hold frames that arrive before the first subscriber', async () => {
-    const { factory, sockets } = fakeFactory()
-    const opening = openWebSocketTransport({ url: 'ws://x', webSocketFactory: factory })
-    await Promise.resolve()
-    sockets[0]!.open()
-    const transport = await opening
-    sockets[0]!.receive('first')
-    sockets[0]!.receive(new Uint8Array([7]).buffer)
+    const { socket, transport } = await openOverFake()
+    socket.receive('first')
+    socket.receive(new Uint8Array([7]).buffer)
     const events: TransportEvent[] = []
     transport.subscribe(collect(events))
-    sockets[0]!.receive('third')
+    socket.receive('third')
     expect(events.map((event) => (event.type === 'message' ? event.data : event.type))).toEqual([
       'first',
       new Uint8Array([7]),
@@ -300,12 +310,7 @@ describe('openWebSocketTransport with an injected factory', () => {
   })
 
   it('should close without arguments when the runtime refuses the code, and wait for the peer', async () => {
-    const { factory, sockets } = fakeFactory()
-    const opening = openWebSocketTransport({ url: 'ws://x', webSocketFactory: factory })
-    await Promise.resolve()
-    const socket = sockets[0]!
-    socket.open()
-    const transport = await opening
+    const { socket, transport } = await openOverFake()
     const plainClose = socket.close.bind(socket)
     socket.close = (code, reason) => {
       if (code !== undefined) throw new RangeError(`invalid close code ${code}`)
@@ -322,12 +327,7 @@ describe('openWebSocketTransport with an injected factory', () => {
   })
 
   it('should leave a close the server started to the server, even if the client then closes', async () => {
-    const { factory, sockets } = fakeFactory()
-    const opening = openWebSocketTransport({ url: 'ws://x', webSocketFactory: factory })
-    await Promise.resolve()
-    const socket = sockets[0]!
-    socket.open()
-    const transport = await opening
+    const { socket, transport } = await openOverFake()
     socket.readyState = 2 // the server's close frame is in; its close event is on the way
     const closing = transport.close()
     socket.serverClose(3000, 'invalid_request_error.invalid_api_key')
@@ -366,11 +366,7 @@ describe('openWebSocketTransport with an injected factory', () => {
   })
 
   it('should settle close() after a grace period when the peer never answers', async () => {
-    const { factory, sockets } = fakeFactory()
-    const opening = openWebSocketTransport({ url: 'ws://x', webSocketFactory: factory })
-    await Promise.resolve()
-    sockets[0]!.open()
-    const transport = await opening
+    const { transport } = await openOverFake()
     vi.useFakeTimers()
     try {
       let settled = false
