@@ -192,8 +192,6 @@ export function createRealtimeStore(
             toolDurationsMs: { ...draft.latency.toolDurationsMs, [event.callId]: event.durationMs },
           },
         })
-      case 'disconnected':
-        return update(endTurns(draft))
       default:
         return
     }

@@ -15,8 +15,6 @@ export interface ContextMutationHost {
   /** Feed the state machine (through the mailbox). */
   machine(event: RunnerMachineEvent): void
   emitError(error: RealtimeError): void
-  /** A bridge message is about to go out (so its echo can be told from the user's words). */
-  bridgeSent(message: string): void
 }
 
 /**
@@ -36,15 +34,11 @@ export interface ContextMutationHost {
  * is sent only once the live connection runs the canonical config, so it never reaches a
  * connection that is about to be replaced by the change it announces. `close()` discards it.
  */
-/**
- * `close()` ran while the change was on its way: the merge stays in the canonical config for the
- * next connect, and its bridge message is dropped with every other one `close()` discards.
- */
-const closedMeanwhile: UpdateSessionResult = { kind: 'stored' }
-
 export class ContextMutation {
   readonly #host: ContextMutationHost
   #bridge: string | undefined
+  /** The last bridge sent, until the runner sees the conversation item it made. */
+  sent: string | undefined
 
   constructor(host: ContextMutationHost) {
     this.#host = host
@@ -70,7 +64,7 @@ export class ContextMutation {
     try {
       outcome = await session.mutateContext(host.settings.config)
     } catch (cause) {
-      if (host.closeCount() !== closes) return closedMeanwhile
+      if (host.closeCount() !== closes) return { kind: 'stored' } // closed meanwhile: merge kept, bridge dropped
       // The connection went away mid-change: keep the merge, the next connection starts from it.
       if (!session.isConnected() || session !== host.liveSession()) return this.apply(bridgeMessage)
       const error = RealtimeError.from(cause, 'update_rejected')
@@ -79,10 +73,10 @@ export class ContextMutation {
       // A bridge that waited for this change goes out now: after a rollback the live config is
       // current again; without one (re-applying the canonical config on a new connection), the
       // live config is as current as the provider lets it be.
-      this.flushBridge({ evenIfStale: checkpoint === undefined })
+      this.flushBridge(checkpoint === undefined)
       throw error
     }
-    if (host.closeCount() !== closes) return closedMeanwhile
+    if (host.closeCount() !== closes) return { kind: 'stored' } // closed meanwhile: merge kept, bridge dropped
     // The connection was replaced meanwhile; the new one started from the canonical config.
     if (session !== host.liveSession()) return this.apply(bridgeMessage)
     if (outcome.kind === 'applied') {
@@ -107,13 +101,13 @@ export class ContextMutation {
   }
 
   /** Sends the waiting bridge when the session is live, idle and runs the canonical config. */
-  flushBridge(options: { evenIfStale?: boolean } = {}): void {
+  flushBridge(evenIfStale = false): void {
     const message = this.#bridge
     const session = this.#host.liveSession()
     if (message === undefined || !session || this.#host.status() !== 'idle') return
-    if (this.#host.settings.liveIsStale && options.evenIfStale !== true) return
+    if (this.#host.settings.liveIsStale && !evenIfStale) return
     this.#bridge = undefined
-    this.#host.bridgeSent(message)
+    this.sent = message
     try {
       session.sendText(message)
       // The model answers it: a resumption must wait for that answer.
@@ -126,6 +120,7 @@ export class ContextMutation {
 
   discardBridge(): void {
     this.#bridge = undefined
+    this.sent = undefined
   }
 
   #requestResumption(bridgeMessage: string | undefined): void {

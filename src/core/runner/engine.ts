@@ -99,8 +99,6 @@ export class RunnerEngine<TContext = unknown> {
   #connection: ConnectionStatus = 'idle'
   #connecting: Promise<void> | undefined
   #closeCount = 0
-  /** The last bridge message sent, until its conversation item is seen. */
-  #bridgeSent: string | undefined
   readonly #listenToPlayback: () => (() => void) | undefined
   #stopListeningToPlayback: (() => void) | undefined
   #transcript = emptyTranscript
@@ -175,9 +173,6 @@ export class RunnerEngine<TContext = unknown> {
       now: () => this.#scheduler.now(),
       machine: (event) => this.#mailbox.post({ kind: 'machine', event }),
       emitError: (error) => this.#emitError(error),
-      bridgeSent: (message) => {
-        this.#bridgeSent = message
-      },
     })
     const executor = new ToolExecutor({
       maxConcurrentTools: Math.max(1, options.maxConcurrentTools ?? 4),
@@ -273,7 +268,6 @@ export class RunnerEngine<TContext = unknown> {
     const session = this.slot.detach()
     this.outgoing.discard()
     this.#mutation.discardBridge()
-    this.#bridgeSent = undefined
     this.#playback.stop(true)
     this.#stopListeningToPlayback?.()
     this.#stopListeningToPlayback = undefined
@@ -437,14 +431,14 @@ export class RunnerEngine<TContext = unknown> {
       this.#notify()
     }
     const epoch = this.slot.epoch
-    const admitted = event.type === 'tool.call' && this.tools.admit(event, epoch)
+    const runs = event.type === 'tool.call' && this.tools.admit(event, epoch)
     this.#emit(event)
     this.#playback.observe(
       event,
       this.slot.session?.capabilities.transports.includes('webrtc') === true,
     )
     if (event.type === 'tool.call') {
-      if (admitted) this.tools.run(event, epoch)
+      if (runs) this.tools.run(event, epoch)
     } else if (event.type === 'tool.cancelled') this.tools.onCancelled(event.callIds)
     else if (
       event.type === 'speech.started' &&
@@ -456,10 +450,10 @@ export class RunnerEngine<TContext = unknown> {
 
   /** The user item a bridge message created is marked, so a transcript can leave it out. */
   #markBridge(event: ServerEvent): ServerEvent {
-    const bridge = this.#bridgeSent
+    const bridge = this.#mutation.sent
     if (bridge === undefined || event.type !== 'item.added') return event
     if (event.role !== 'user' || event.text !== bridge) return event
-    this.#bridgeSent = undefined
+    this.#mutation.sent = undefined
     return { ...event, bridge: true }
   }
 

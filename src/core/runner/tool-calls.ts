@@ -70,7 +70,8 @@ export class ToolCalls {
 
   /**
    * Takes a call in before the app hears of it, so an `onToolCall` handler may answer it at once.
-   * Returns false for a repeat on the same connection, which is ignored.
+   * Returns whether the runner runs its handler: false for a repeat on the same connection (which
+   * is ignored) and for a call the app answers itself.
    */
   admit(event: ToolCallEvent, epoch: number): boolean {
     const key = `${epoch}:${event.callId}`
@@ -81,15 +82,13 @@ export class ToolCalls {
     if (this.#origins.size > MAX_ORIGINS) this.#origins.delete(this.#origins.keys().next().value!)
     this.#host.machine({ type: 'tool.call', callId: event.callId })
     this.#responseCalls.add(event.callId)
-    if (this.#appAnswers(event.name)) {
-      this.#appCalls.set(event.callId, { name: event.name, epoch, since: this.#host.now() })
-    }
-    return true
+    if (!this.#appAnswers(event.name)) return true
+    this.#appCalls.set(event.callId, { name: event.name, epoch, since: this.#host.now() })
+    return false
   }
 
-  /** Runs the handler of an admitted call, unless the app answers it itself. */
+  /** Runs the handler of a call `admit` left to the runner. */
   run(event: ToolCallEvent, epoch: number): void {
-    if (this.#appAnswers(event.name)) return
     const tool = this.#host.tool(event.name)
     if (!this.#executor.has(event.callId)) {
       this.#running.set(event.callId, { name: event.name, since: this.#host.now() })
