@@ -172,15 +172,17 @@ export function bridge(
     // No config in its bytes (audio, most events): the frame as it came, not printed again.
     if (!carriesConfig) return toUpstream(data, isBinary)
     try {
-      const handles = resumption === undefined ? [] : requestedHandles(message)
-      if (handles.length > 0) return resumeIfOwned(resumption!, handles, message, isBinary)
+      if (resumption !== undefined) {
+        const handles = requestedHandles(message)
+        if (handles.length > 0) return resumeIfOwned(resumption, handles, message, isBinary)
+      }
       forward(message, isBinary)
     } catch {
       unreadable()
     }
   }
 
-  const toClient = (data: RawData, isBinary: boolean): void => {
+  const toClient = (data: RawData | Buffer, isBinary: boolean): void => {
     if (client.readyState !== WebSocket.OPEN) return
     // Keep the frame type: Gemini sends JSON in binary frames and its SDK expects that.
     if (isBinary) toClientBounded(redact.binary(toBuffer(data)), true)
@@ -190,20 +192,21 @@ export function bridge(
   /** Records a handle the upstream issues to this owner before the browser can use it. */
   const fromUpstream = (data: RawData, isBinary: boolean): void | Promise<void> => {
     if (resumption === undefined) return toClient(data, isBinary)
+    const frame = toBuffer(data) // joined once, for the store and for the browser
     const storeFailed = (): void => {
       // The handle reaches the browser anyway; resuming with it will be refused.
       log({ type: 'resumption', action: 'storeError', detail: 'handle not recorded' })
-      toClient(data, isBinary)
+      toClient(frame, isBinary)
     }
     try {
-      const recorded = resumption.record(toBuffer(data))
+      const recorded = resumption.record(frame)
       if (recorded instanceof Promise) {
-        return recorded.then(() => toClient(data, isBinary), storeFailed)
+        return recorded.then(() => toClient(frame, isBinary), storeFailed)
       }
     } catch {
       return storeFailed()
     }
-    toClient(data, isBinary)
+    toClient(frame, isBinary)
   }
 
   /**

@@ -153,8 +153,11 @@ function findConfigKey(protocol: PolicyProtocol, message: unknown): ConfigKey | 
 export function mayCarryConfig(protocol: PolicyProtocol, frame: Buffer): boolean {
   if (frame.includes('\\')) return true
   if (protocol === 'gemini') return frame.includes('setup')
-  return Object.keys(openaiConfigKeys).some((type) => frame.includes(type))
+  return openaiConfigTypes.some((type) => frame.includes(type))
 }
+
+/** The OpenAI config types as bytes, made once: `mayCarryConfig` runs for every client frame. */
+const openaiConfigTypes = Object.keys(openaiConfigKeys).map((type) => Buffer.from(type))
 
 /** The leaf paths the server imposes (`audio.output.voice`, `tools`, …). */
 function enforcedPaths(enforce: Record<string, unknown>, normalize: KeyNormalizer): string[] {

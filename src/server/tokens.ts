@@ -1,4 +1,5 @@
 import { RealtimeError, type RealtimeErrorCode } from '../core/errors'
+import { isRecord } from './relay-policy-paths'
 
 /**
  * Short-lived credentials for direct browser connections, minted on the server so the API key
@@ -198,9 +199,7 @@ function protocolError(message: string, json: unknown, cause?: unknown): Realtim
 }
 
 function field(json: unknown, key: string): unknown {
-  return typeof json === 'object' && json !== null
-    ? (json as Record<string, unknown>)[key]
-    : undefined
+  return isRecord(json) ? json[key] : undefined
 }
 
 function readString(json: unknown, key: string): string | undefined {
