@@ -3,6 +3,7 @@ import type { MockClock } from './clock'
 import type { MockServerLog } from './log'
 import { accepts, type MockRealtimeServerOptions } from './options'
 import type { ResumptionRegistry } from './gemini/resumption'
+import { trimMap } from './bounded-map'
 
 /** What every connection shares with the server it belongs to. */
 export interface ServerContext {
@@ -40,13 +41,7 @@ export function rememberMinted(
   credential: string,
   expiresAt: number,
 ): void {
-  const { minted } = context
-  minted.set(credential, expiresAt)
-  if (minted.size <= MAX_MINTED) return
+  context.minted.set(credential, expiresAt)
   const now = context.clock.now()
-  for (const [key, expiry] of minted) if (expiry <= now) minted.delete(key)
-  for (const key of minted.keys()) {
-    if (minted.size <= MAX_MINTED) break
-    minted.delete(key)
-  }
+  trimMap(context.minted, MAX_MINTED, (expiry) => expiry <= now)
 }

@@ -1,5 +1,6 @@
 import type { BrainMessage } from '../brain'
 import type { MockClock } from '../clock'
+import { trimMap } from '../bounded-map'
 
 /**
  * Gemini session resumption. A session outlives its connections: each resumable
@@ -44,11 +45,7 @@ export class ResumptionRegistry {
       history: structuredClone([...history]),
       expiresAt: now + HANDLE_TTL_MS,
     })
-    // Insertion order is expiry order (one TTL for all), so the stale ones are at the front.
-    for (const [key, entry] of this.#handles) {
-      if (entry.expiresAt > now && this.#handles.size <= MAX_HANDLES) break
-      this.#handles.delete(key)
-    }
+    trimMap(this.#handles, MAX_HANDLES, (entry) => entry.expiresAt <= now)
   }
 
   /** Refuses the next `count` resume attempts, on whichever connections they arrive. */

@@ -64,7 +64,7 @@ export class TurnQueue {
     if (this.#current !== turn) return
     this.#current = undefined
     const next = this.#waiting.shift()
-    if (next !== undefined && !this.#closed) this.#start(next)
+    if (next !== undefined) this.#start(next) // close() empties the queue first
   }
 
   /** The connection closed: nothing waiting is answered, and the turn in progress stops. */

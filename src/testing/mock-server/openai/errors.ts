@@ -198,3 +198,14 @@ function describeType(value: unknown): string {
   if (typeof value === 'boolean') return 'a boolean'
   return 'an object'
 }
+
+/** The `error` object of a failure that answers no client event (it has no `event_id`). */
+export function errorObject(error: OpenAIRequestError): Omit<RealtimeErrorBody, 'event_id'> {
+  const { event_id: _, ...body } = error.body
+  return body
+}
+
+/** What the client is told when a pluggable brain throws. */
+export function brainFailedError(cause: unknown): OpenAIRequestError {
+  return openaiErrors.serverError(`The mock brain failed: ${String(cause)}`)
+}

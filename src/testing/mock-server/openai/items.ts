@@ -6,7 +6,7 @@ import { DEFAULT_VIDEO_FRAME_LIMITS, ImageError, type VideoFrameLimits } from '.
 import { VideoInput } from '../video/input'
 import type { CommittedAudio } from './audio-buffer'
 import { Conversation, parseClientItem, type StoredItem } from './conversation'
-import { OpenAIRequestError, openaiErrors } from './errors'
+import { OpenAIRequestError, brainFailedError, errorObject, openaiErrors } from './errors'
 import type { ResponseRun } from './response'
 import { InputTranscription } from './transcription'
 
@@ -174,12 +174,7 @@ export class ItemHandlers {
       type: 'conversation.item.input_audio_transcription.failed',
       item_id: itemId,
       content_index: 0,
-      error: {
-        type: 'server_error',
-        code: null,
-        message: `The mock brain failed: ${String(error)}`,
-        param: null,
-      },
+      error: errorObject(brainFailedError(error)),
     })
   }
 

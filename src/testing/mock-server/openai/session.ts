@@ -8,7 +8,7 @@ import { isRecord, openaiKind } from '../log'
 import { IdFactory } from '../random'
 import { videoLimits } from '../video/limits'
 import type { Conversation } from './conversation'
-import { OPENAI_CLOSE, OpenAIRequestError, openaiErrors } from './errors'
+import { OPENAI_CLOSE, OpenAIRequestError, brainFailedError, openaiErrors } from './errors'
 import { ItemHandlers } from './items'
 import { ResponseRun, type ResponseHost } from './response'
 import { responseSettings } from './response-settings'
@@ -195,7 +195,7 @@ export class OpenAISession implements ResponseHost, FaultTarget {
   /** A pluggable brain threw: reported on the console and to the client as a `server_error`. */
   brainFailed(error: unknown): void {
     reportBrainFailure(error)
-    this.#sendError(openaiErrors.serverError(`The mock brain failed: ${String(error)}`), null)
+    this.#sendError(brainFailedError(error), null)
   }
 
   // --- FaultTarget ---------------------------------------------------------------------------

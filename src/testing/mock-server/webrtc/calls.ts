@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { acceptsCredential, type ServerContext } from '../context'
 import { FaultController, faultsFor } from '../faults'
 import type { MockConnectionRecord } from '../log'
-import { openaiErrors } from '../openai/errors'
+import { errorObject, openaiErrors } from '../openai/errors'
 import { OpenAISession } from '../openai/session'
 import { validateSessionUpdate } from '../openai/session-config'
 import { hashString, IdFactory } from '../random'
@@ -109,12 +109,7 @@ export class WebRTCCalls {
       body: JSON.stringify({ error }),
     })
     const shuttingDown = () =>
-      fail(503, {
-        message: 'The mock server is shutting down.',
-        type: 'server_error',
-        param: null,
-        code: null,
-      })
+      fail(503, errorObject(openaiErrors.serverError('The mock server is shutting down.')))
     if (this.#closed) return shuttingDown()
     const key = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim() ?? ''
     if (!acceptsCredential(this.#context, 'openai', key)) {
