@@ -3,6 +3,7 @@ import type { ButtonHTMLAttributes, ReactNode } from 'react'
 import { useMicrophone } from '../hooks/useMicrophone'
 import type { MicrophoneControls } from '../hooks/useMicrophone'
 import { baseStyle, buttonStyle, classNames, colors, pressedStyle } from './theme'
+import { toggleLabel } from './toggle-label'
 
 /** `on`, `muted`, `denied` (permission refused), or `unavailable` (no audio engine). */
 export type MicToggleState = 'on' | 'muted' | 'denied' | 'unavailable'
@@ -66,16 +67,15 @@ export function MicToggle({
       : microphone.muted
         ? 'muted'
         : 'on'
-  const label = state === 'denied' || state === 'unavailable' ? text[state] : text.name
   const content = typeof children === 'function' ? children(state, microphone) : children
+  const { label, ariaLabel: named } = toggleLabel(state, text, content, ariaLabel)
   return (
     <button
       type="button"
       {...rest}
       className={classNames('adk-mic-toggle', className)}
       data-state={state}
-      // Without custom content the visible label is the name: no aria-label to drift from it.
-      aria-label={ariaLabel ?? (content === undefined || content === null ? undefined : label)}
+      aria-label={named}
       aria-pressed={microphone.muted}
       disabled={disabled ?? state === 'unavailable'}
       onClick={microphone.toggle}

@@ -54,7 +54,7 @@ export function ToolActivity({
   const calls = useRealtimeStore(useShallow(selectToolCalls))
   const text = { ...defaultToolActivityLabels, ...labels }
   const busy = calls.some((call) => call.status === 'running' || call.status === 'pending')
-  const shown = limit > 0 ? calls.slice(-limit) : [] // slice(-0) would be every call
+  const shown = calls.slice(Math.max(0, calls.length - limit)) // none for a limit of 0 or less
   return (
     <section
       aria-label={text.title}

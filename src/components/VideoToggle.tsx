@@ -4,6 +4,7 @@ import { useCamera } from '../hooks/useCamera'
 import { useScreenShare } from '../hooks/useScreenShare'
 import type { VideoControls } from '../hooks/video-controls'
 import { baseStyle, buttonStyle, classNames, colors, pressedStyle } from './theme'
+import { toggleLabel } from './toggle-label'
 
 /** `off`, `starting`, `on`, `denied` (permission refused or picker cancelled), `unavailable`. */
 export type VideoToggleState = 'off' | 'starting' | 'on' | 'denied' | 'unavailable'
@@ -83,8 +84,8 @@ function ToggleButton({
   const state = stateOf(video)
   if (hideWhenUnavailable === true && state === 'unavailable') return null
   const text = { ...defaultVideoToggleLabels[video.source], ...labels }
-  const label = state === 'denied' || state === 'unavailable' ? text[state] : text.name
   const content = typeof children === 'function' ? children(state, video) : children
+  const { label, ariaLabel: named } = toggleLabel(state, text, content, ariaLabel)
   return (
     <button
       type="button"
@@ -92,8 +93,7 @@ function ToggleButton({
       className={classNames('adk-video-toggle', className)}
       data-state={state}
       data-source={video.source}
-      // Without custom content the visible label is the name: no aria-label to drift from it.
-      aria-label={ariaLabel ?? (content === undefined || content === null ? undefined : label)}
+      aria-label={named}
       aria-pressed={state === 'on'}
       disabled={disabled ?? state === 'unavailable'}
       // The error is in `video.error` (and the state): nothing more to do with the rejection.
