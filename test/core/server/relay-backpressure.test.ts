@@ -15,6 +15,31 @@ const LIMIT = 256 * 1024
 /** Past the kernel's socket buffers on loopback (a few MB each way) with room to spare. */
 const GIVE_UP_AFTER = 48 * 1024 * 1024
 
+/**
+ * A browser tab that stops reading: its socket is paused, and stays paused (ws would otherwise
+ * resume a socket it paused for its own reasons) until `resumeReading()`.
+ */
+async function stalledBrowser(url: string) {
+  let raw: Socket | undefined
+  const browser = new WebSocket(url, {
+    // ws hands its request options over as they are; for ws:// they hold host and port.
+    createConnection: (options: ClientRequestArgs) =>
+      (raw = createConnection(options as NetConnectOpts)),
+  })
+  browser.on('error', () => {})
+  cleanups.push(async () => browser.terminate())
+  await new Promise((resolve) => browser.once('open', resolve))
+  const socket = raw!
+  const resume = socket.resume.bind(socket)
+  socket.resume = () => socket
+  socket.pause()
+  const resumeReading = (): void => {
+    delete (socket as { resume?: unknown }).resume
+    resume()
+  }
+  return { browser, resumeReading }
+}
+
 describe('createRelayServer buffer limits', () => {
   it('should close with 1013 when the upstream reads too slowly for what the browser sends', async () => {
     // The mock stops reading its socket: TCP pushes back and the relay's upstream buffer grows.
@@ -74,21 +99,8 @@ describe('createRelayServer buffer limits', () => {
         pump()
       },
     )
-    // A browser tab that stops reading: its socket is paused, and stays paused (ws would
-    // otherwise resume a socket it paused for its own reasons).
-    let raw: Socket | undefined
-    const browser = new WebSocket(relay.openaiUrl, {
-      // ws hands its request options over as they are; for ws:// they hold host and port.
-      createConnection: (options: ClientRequestArgs) =>
-        (raw = createConnection(options as NetConnectOpts)),
-    })
-    browser.on('error', () => {})
-    cleanups.push(async () => browser.terminate())
+    const { browser, resumeReading } = await stalledBrowser(relay.openaiUrl)
     const closed = new Promise<number>((resolve) => browser.once('close', resolve))
-    await new Promise((resolve) => browser.once('open', resolve))
-    const resume = raw!.resume.bind(raw!)
-    raw!.resume = () => raw!
-    raw!.pause()
 
     await until(() => upstreamClosed !== undefined, 30_000)
     expect(log).toContainEqual({
@@ -99,8 +111,7 @@ describe('createRelayServer buffer limits', () => {
     })
     expect(upstreamClosed).toBe(1000)
     // Reading again, the browser drains what was queued and then finds the relay's close frame.
-    delete (raw as { resume?: unknown }).resume
-    resume()
+    resumeReading()
     expect(await closed).toBe(relayCloseCodes.backpressure)
   })
 
@@ -111,16 +122,7 @@ describe('createRelayServer buffer limits', () => {
       sessionPolicy: { locked: ['instructions'] },
       onLog: (entry) => log.push(entry),
     })
-    let raw: Socket | undefined
-    const browser = new WebSocket(relay.openaiUrl, {
-      createConnection: (options: ClientRequestArgs) =>
-        (raw = createConnection(options as NetConnectOpts)),
-    })
-    browser.on('error', () => {})
-    cleanups.push(async () => browser.terminate())
-    await new Promise((resolve) => browser.once('open', resolve))
-    raw!.resume = () => raw!
-    raw!.pause()
+    const { browser } = await stalledBrowser(relay.openaiUrl)
     // Watch what the relay queues for the browser: it sends nothing else on this connection.
     const send = WebSocket.prototype.send
     let mostQueued = 0
